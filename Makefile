@@ -1,0 +1,46 @@
+# Portail citoyen — `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run test lint format messages bench-search bench-requests clean
+
+help: ## Show this help
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@command -v python3.11 >/dev/null || { echo "Python 3.11 is required"; exit 1; }
+	python3.11 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
+
+run: install ## Migrate, load the demo content, create a demo admin and serve http://127.0.0.1:8000 (SQLite)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_portal --demo --hostname $(HOST) --port $(PORT)
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install ## Lint, checks and the whole test suite on SQLite and PostgreSQL, with a real browser
+	bash tests/run-all.sh
+
+lint: install ## ruff (lint + format check)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Reformat the code with ruff
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: install ## Update and compile the French and English catalogues of every app
+	for app in portal home knowledge search forms; do \
+		(cd $$app && ../$(PY) ../manage.py makemessages -l fr -l en --no-obsolete >/dev/null && ../$(PY) ../manage.py compilemessages >/dev/null); \
+	done
+
+clean: ## Remove the virtual environment, the SQLite database and test output
+	rm -rf $(VENV) db.sqlite3 tmp node_modules staticfiles

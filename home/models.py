@@ -1,0 +1,55 @@
+"""The home page: a search box first, then popular answers, topics and contact."""
+
+from django.db import models
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+
+from knowledge.models import AnswerPage, PublicCacheMixin, ServicePage, TopicPage
+
+POPULAR_COUNT = 6
+
+
+class HomePage(PublicCacheMixin, Page):
+    heading = models.CharField(_("heading"), max_length=200, default="Comment pouvons-nous vous aider?")
+    intro = models.TextField(_("introduction"), blank=True)
+    popular = StreamField(
+        [("page", blocks.PageChooserBlock(page_type=["knowledge.AnswerPage", "knowledge.ServicePage"]))],
+        verbose_name=_("popular answers"),
+        blank=True,
+        help_text=_("Pinned answers; the most helpful answers fill the remaining places."),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("heading"), FieldPanel("intro"), FieldPanel("popular")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["knowledge.TopicPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def popular_pages(self) -> list[Page]:
+        pinned = [block.value for block in self.popular if block.value and block.value.live]
+        missing = POPULAR_COUNT - len(pinned)
+        if missing <= 0:
+            return pinned[:POPULAR_COUNT]
+        most_helpful = (
+            Page.objects.live()
+            .public()
+            .descendant_of(self)
+            .type(AnswerPage, ServicePage)
+            .exclude(pk__in=[page.pk for page in pinned])
+            .annotate(helpful=Count("helpful_votes", filter=Q(helpful_votes__is_helpful=True)))
+            .order_by("-helpful", "title")[:missing]
+        )
+        return pinned + list(most_helpful)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["topics"] = self.get_children().live().public().type(TopicPage).specific()
+        context["popular_pages"] = self.popular_pages()
+        return context

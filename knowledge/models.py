@@ -1,0 +1,224 @@
+"""The knowledge base: departments, topics, answers (FAQ) and service pages."""
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy as _
+
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page, TranslatableMixin
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from .blocks import AnswerBodyBlock
+
+RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
+
+
+@register_snippet
+class Department(TranslatableMixin, index.Indexed, models.Model):
+    """A city department (« direction ») that is responsible for answers and requests."""
+
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("email"), FieldPanel("phone")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PublicCacheMixin:
+    """Lets a shared cache (CDN, reverse proxy) keep the page for anonymous visitors."""
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if not getattr(request, "is_preview", False) and not request.user.is_authenticated:
+            patch_cache_control(response, public=True, max_age=settings.PORTAL_PUBLIC_PAGE_MAX_AGE)
+        return response
+
+
+class TopicPage(PublicCacheMixin, Page):
+    """A theme (waste collection, permits…) that groups its answers and services."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["knowledge.AnswerPage", "knowledge.ServicePage"]
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        children = self.get_children().live().public().specific().order_by("title")
+        context["answers"] = [page for page in children if isinstance(page, AnswerPage)]
+        context["services"] = [page for page in children if isinstance(page, ServicePage)]
+        return context
+
+
+class KnowledgePage(PublicCacheMixin, Page):
+    """What answers and services share: a short answer, a body, a responsible department."""
+
+    summary = models.CharField(
+        _("short answer"),
+        max_length=600,
+        help_text=_("One sentence that answers the question; shown in search results."),
+    )
+    body = StreamField(AnswerBodyBlock(), verbose_name=_("body"))
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("responsible department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    keywords = models.CharField(
+        _("keywords"),
+        max_length=500,
+        blank=True,
+        help_text=_("Comma-separated words citizens type to find this page (e.g. vidanges, poubelles)."),
+    )
+    related = StreamField(
+        [("page", blocks.PageChooserBlock(page_type=["knowledge.AnswerPage", "knowledge.ServicePage"]))],
+        verbose_name=_("related answers"),
+        blank=True,
+    )
+    last_reviewed = models.DateField(_("last reviewed"), default=datetime.date.today)
+    source_id = models.CharField(
+        _("source identifier"),
+        max_length=100,
+        blank=True,
+        db_index=True,
+        help_text=_("Key of this entry in the system it was imported from."),
+    )
+    # Fingerprint of the last imported entry: re-importing unchanged content adds no revision.
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary", boost=2),
+        index.SearchField("keywords", boost=3),
+        index.SearchField("body"),
+        index.AutocompleteField("keywords"),
+        index.FilterField("source_id"),
+    ]
+    parent_page_types = ["knowledge.TopicPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        abstract = True
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [word.strip() for word in self.keywords.split(",") if word.strip()]
+
+    def related_pages(self):
+        return [block.value for block in self.related if block.value and block.value.live]
+
+
+class AnswerPage(KnowledgePage):
+    """A question citizens ask, with its short answer and the full answer."""
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("related"),
+        MultiFieldPanel(
+            [FieldPanel("department"), FieldPanel("keywords"), FieldPanel("last_reviewed")],
+            heading=_("Responsibility and search"),
+        ),
+    ]
+    promote_panels = Page.promote_panels + [FieldPanel("source_id")]
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+
+
+class ServicePage(KnowledgePage):
+    """A municipal service: who is eligible, how to get it, fees and delay."""
+
+    eligibility = RichTextField(_("who is eligible"), features=RICH_TEXT_FEATURES, blank=True)
+    how_to = RichTextField(_("how to"), features=RICH_TEXT_FEATURES, blank=True)
+    fees = models.CharField(_("fees"), max_length=200, blank=True)
+    target_days = models.PositiveSmallIntegerField(
+        _("service delay (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("The delay the city commits to, in days."),
+    )
+    documents_required = RichTextField(_("documents required"), features=RICH_TEXT_FEATURES, blank=True)
+    request_type = models.SlugField(
+        _("request form"),
+        max_length=80,
+        blank=True,
+        help_text=_("Slug of the request type whose form is embedded on this page."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("eligibility"),
+        FieldPanel("how_to"),
+        FieldPanel("documents_required"),
+        MultiFieldPanel([FieldPanel("fees"), FieldPanel("target_days")], heading=_("Fees and delay")),
+        FieldPanel("related"),
+        MultiFieldPanel(
+            [
+                FieldPanel("department"),
+                FieldPanel("keywords"),
+                FieldPanel("last_reviewed"),
+                FieldPanel("request_type"),
+            ],
+            heading=_("Responsibility, search and request form"),
+        ),
+    ]
+    promote_panels = Page.promote_panels + [FieldPanel("source_id")]
+    search_fields = KnowledgePage.search_fields + [
+        index.SearchField("eligibility"),
+        index.SearchField("how_to"),
+    ]
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+
+class HelpfulVote(models.Model):
+    """One anonymous "Was this helpful?" vote.
+
+    No personal data: the voter is a keyed hash of a random cookie and the page,
+    kept only so that a visitor votes once per page.
+    """
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="helpful_votes")
+    is_helpful = models.BooleanField(_("helpful"))
+    voter_digest = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("helpful vote")
+        verbose_name_plural = _("helpful votes")
+        constraints = [
+            models.UniqueConstraint(fields=["page", "voter_digest"], name="one_vote_per_visitor_per_page")
+        ]
+
+    def __str__(self):
+        return f"{self.page_id}: {'yes' if self.is_helpful else 'no'}"

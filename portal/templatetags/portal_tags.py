@@ -1,0 +1,86 @@
+"""Template helpers shared by every citizen page: languages, home link, contact hours."""
+
+import datetime
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+
+from wagtail.models import Locale, Page, Site
+
+register = template.Library()
+
+HREFLANG = {"fr": "fr-CA", "en": "en-CA"}
+
+
+@register.simple_tag
+def html_lang() -> str:
+    return HREFLANG.get(translation.get_language(), "fr-CA")
+
+
+def locale_home(request, language_code: str) -> Page | None:
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    locale = Locale.objects.filter(language_code=language_code).first()
+    return site.root_page.get_translation_or_none(locale) if locale else None
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[dict]:
+    """One link per language: to the page's translation when it exists, else to that language's home."""
+    request = context["request"]
+    page = context.get("page")
+    current = translation.get_language()
+    translations = {}
+    if isinstance(page, Page) and page.pk:
+        translations = {
+            other.locale.language_code: other
+            for other in page.get_translations(inclusive=True).live().select_related("locale")
+        }
+    links = []
+    for code, name in settings.LANGUAGES:
+        target = translations.get(code)
+        if target is not None:
+            with translation.override(code):
+                url = target.get_url(request=request)
+        elif isinstance(page, Page):
+            home = locale_home(request, code)
+            url = home.get_url(request=request) if home else f"/{code}/"
+        else:
+            url = translate_url(request.get_full_path(), code)
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "hreflang": HREFLANG[code],
+                "is_current": code == current,
+                "is_translation": target is not None,
+            }
+        )
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def home_url(context) -> str:
+    home = locale_home(context["request"], translation.get_language())
+    return home.get_url(request=context["request"]) if home else "/"
+
+
+@register.filter
+def clock(value: datetime.time) -> str:
+    """7 h 30 in French, 7:30 a.m. in English."""
+    if translation.get_language() == "en":
+        suffix = "a.m." if value.hour < 12 else "p.m."
+        hour = value.hour % 12 or 12
+        return f"{hour}:{value.minute:02d} {suffix}"
+    return f"{value.hour} h {value.minute:02d}" if value.minute else f"{value.hour} h"
+
+
+@register.simple_tag
+def localized_field(obj, field_prefix: str) -> str:
+    """Reads `<prefix>_fr` or `<prefix>_en` from a setting, in the active language."""
+    language = translation.get_language() or "fr"
+    return getattr(obj, f"{field_prefix}_{language}", "") or getattr(obj, f"{field_prefix}_fr", "")

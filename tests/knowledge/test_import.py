@@ -1,0 +1,125 @@
+import json
+
+import pytest
+
+from django.core.management import CommandError, call_command
+
+from wagtail.models import Page
+
+from knowledge.models import AnswerPage, Department, ServicePage, TopicPage
+from tests.factories import entry_line, import_lines
+
+pytestmark = pytest.mark.django_db
+
+
+def test_import_creates_pages_in_their_locale_and_links_translations(answer_pair):
+    french, english = answer_pair
+    assert french.locale.language_code == "fr" and english.locale.language_code == "en"
+    assert english.translation_key == french.translation_key
+    assert french.get_parent().title == "Collectes"
+    assert english.get_parent().title == "Waste collection"
+    assert english.get_parent().translation_key == french.get_parent().translation_key
+    assert english.department.translation_key == french.department.translation_key
+    assert french.live and french.keyword_list == ["vidanges", "poubelles"]
+
+
+def test_markdown_becomes_rich_text(answer_pair):
+    french, _english = answer_pair
+    html = french.body[0].value.source
+    assert "<ul>" in html and "<li>un point</li>" in html
+
+
+def test_reimport_updates_in_place_without_duplicates(portal):
+    line = entry_line(source_id="same-fr", title="Première version?")
+    assert import_lines(line).created == 1
+    unchanged = import_lines(line)
+    assert unchanged.unchanged == 1 and unchanged.created == 0
+    changed = import_lines(entry_line(source_id="same-fr", title="Deuxième version?"))
+    assert changed.updated == 1
+    assert AnswerPage.objects.filter(source_id="same-fr").count() == 1
+    assert AnswerPage.objects.get(source_id="same-fr").title == "Deuxième version?"
+
+
+def test_reimport_moves_a_page_to_its_new_topic(portal):
+    import_lines(entry_line(source_id="move-fr", topic="Ancien sujet"))
+    import_lines(entry_line(source_id="move-fr", topic="Nouveau sujet"))
+    assert AnswerPage.objects.get(source_id="move-fr").get_parent().title == "Nouveau sujet"
+
+
+def test_bad_lines_are_reported_with_their_number_and_others_imported(portal):
+    lines = [
+        entry_line(source_id="ok-1-fr"),
+        "{not json",
+        entry_line(source_id="bad-kind", kind="poem"),
+        entry_line(source_id="no-title", title=None),
+        entry_line(source_id="orphan-en", language="en", translation_of="missing-fr"),
+        entry_line(source_id="ok-2-fr"),
+    ]
+    report = import_lines(*lines)
+    assert report.created == 2
+    assert [number for number, _message in report.errors] == [2, 3, 4, 5]
+    assert "title" in dict(report.errors)[4]
+
+
+def test_translation_before_its_original_in_the_file_still_links(portal):
+    report = import_lines(
+        entry_line(source_id="late-en", language="en", translation_of="late-fr", topic="Parks"),
+        entry_line(source_id="late-fr", topic="Parcs"),
+    )
+    assert report.ok, report.errors
+    assert (
+        AnswerPage.objects.get(source_id="late-en").translation_key
+        == AnswerPage.objects.get(source_id="late-fr").translation_key
+    )
+
+
+def test_service_fields(service_page):
+    assert service_page.target_days == 10
+    assert service_page.fees == "50 $"
+    assert "<ol>" in service_page.how_to
+    assert service_page.request_type == "question"
+
+
+def test_drafts_without_publish(portal):
+    import_lines(entry_line(source_id="draft-fr"), publish=False)
+    page = AnswerPage.objects.get(source_id="draft-fr")
+    assert not page.live
+
+
+def test_scripts_are_stripped_from_markdown(portal):
+    import_lines(
+        entry_line(source_id="xss-fr", body="Bonjour <script>alert(1)</script> [lien](javascript:alert(1))")
+    )
+    html = AnswerPage.objects.get(source_id="xss-fr").body[0].value.source
+    assert "<script>" not in html and "javascript:" not in html
+
+
+def test_command_exits_non_zero_when_a_line_fails(portal, tmp_path, capsys):
+    path = tmp_path / "content.jsonl"
+    path.write_text(entry_line(source_id="cmd-fr") + "\n" + "[]\n", encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("import_content", str(path), "--publish")
+    assert "line 2" in capsys.readouterr().err
+    assert AnswerPage.objects.filter(source_id="cmd-fr", live=True).exists()
+
+
+def test_command_imports_the_shared_dev_corpus(portal, settings):
+    from pathlib import Path
+
+    corpus = Path(settings.BASE_DIR).parent / "shared" / "data" / "dev-corpus.jsonl"
+    lines = corpus.read_text(encoding="utf-8").splitlines()
+    call_command("import_content", str(corpus), "--publish")
+    total = AnswerPage.objects.count() + ServicePage.objects.count()
+    assert total == len(lines)
+    with_translation = [json.loads(line) for line in lines if "translation_of" in json.loads(line)]
+    for data in with_translation[:5]:
+        page = Page.objects.get(
+            translation_key__in=Page.objects.filter(
+                locale__language_code="fr",
+                id__in=[p.id for p in AnswerPage.objects.filter(source_id=data["translation_of"])]
+                + [p.id for p in ServicePage.objects.filter(source_id=data["translation_of"])],
+            ).values("translation_key"),
+            locale__language_code="en",
+        )
+        assert page.specific.source_id == data["source_id"]
+    assert TopicPage.objects.exists() and Department.objects.exists()

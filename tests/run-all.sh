@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Everything `make test` (and CI) runs, in order: fast checks first, real services after.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export DJANGO_SETTINGS_MODULE=portal.settings.test
+mkdir -p tmp
+
+echo "== ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+
+echo "== Django checks"
+$PY manage.py check
+$PY manage.py makemigrations --check --dry-run
+
+echo "== services"
+bash tests/services/chromium.sh
+bash tests/services/postgres.sh start
+trap 'bash tests/services/postgres.sh stop' EXIT
+
+echo "== pytest on SQLite (with the real browser)"
+.venv/bin/pytest -p no:cacheprovider
+
+echo "== pytest on PostgreSQL"
+DATABASE_URL=$(bash tests/services/postgres.sh url) .venv/bin/pytest -p no:cacheprovider -m "not e2e"
