@@ -21,10 +21,17 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
 
-run: install ## Migrate, load the demo content, create a demo admin and serve http://127.0.0.1:8000 (SQLite)
+run: install ## Migrate, load the demo content, create a demo admin and serve http://127.0.0.1:8000 (SQLite; SEARCH=opensearch: on a local OpenSearch node)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_portal --demo --hostname $(HOST) --port $(PORT)
+ifeq ($(SEARCH),opensearch)
+	bash tests/services/opensearch.sh start
+	trap 'bash tests/services/opensearch.sh stop' EXIT; \
+	export SEARCH_URL=$$(bash tests/services/opensearch.sh url); \
+	$(PY) manage.py rebuild_search_index --engine cluster && $(PY) manage.py runserver $(HOST):$(PORT)
+else
 	$(PY) manage.py runserver $(HOST):$(PORT)
+endif
 
 test: install ## Lint, checks and the whole test suite on SQLite and PostgreSQL, with a real browser
 	bash tests/run-all.sh
@@ -41,6 +48,17 @@ messages: install ## Update and compile the French and English catalogues of eve
 	for app in portal home knowledge search forms; do \
 		(cd $$app && ../$(PY) ../manage.py makemessages -l fr -l en --no-obsolete >/dev/null && ../$(PY) ../manage.py compilemessages >/dev/null); \
 	done
+
+bench-search: install ## Search latency p50/p95 at 1,000 and 10,000 answers on SQLite and PostgreSQL, vs stock Wagtail
+	mkdir -p tmp && rm -f tmp/bench-search.json
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py search_bench --sizes 1000 10000 --output tmp/bench-search.json
+	bash tests/services/postgres.sh start
+	DJANGO_SETTINGS_MODULE=portal.settings.test DATABASE_URL=postgres://postgres@127.0.0.1:54329/portal_bench_search $(PY) manage.py search_bench --sizes 1000 10000 --output tmp/bench-search.json
+	@echo; $(PY) manage.py search_bench --report tmp/bench-search.json
+
+bench-requests: install ## 1,000 request submissions from 50 concurrent clients against a served portal on PostgreSQL
+	bash tests/services/postgres.sh start
+	$(PY) manage.py bench_requests --database-url postgres://postgres@127.0.0.1:54329/portal_bench_requests --submissions 1000 --clients 50
 
 clean: ## Remove the virtual environment, the SQLite database and test output
 	rm -rf $(VENV) db.sqlite3 tmp node_modules staticfiles

@@ -1,6 +1,7 @@
 """Puts the portal's page tree in place: one home page per language under the site."""
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from wagtail.models import Locale, Page, Site
@@ -24,7 +25,15 @@ def portal_tree_setup(*, hostname: str = "localhost", port: int = 80) -> HomePag
     default = locales[settings.LANGUAGE_CODE]
     home = HomePage.objects.filter(locale=default, depth=2).first()
     if home is None:
-        root = Page.get_first_root_node()
+        # A transactional test flushes Wagtail's initial tree: recreate its root then.
+        root = Page.get_first_root_node() or Page.add_root(
+            instance=Page(
+                title="Root",
+                slug="root",
+                locale=default,
+                content_type=ContentType.objects.get_for_model(Page),
+            )
+        )
         # Wagtail's migration leaves a "Welcome" placeholder; the portal's home replaces it.
         for placeholder in Page.objects.filter(depth=2).exclude(content_type__model="homepage"):
             if not placeholder.get_children().exists():

@@ -24,8 +24,8 @@ class CalloutBlock(blocks.StructBlock):
 class StepsBlock(blocks.StructBlock):
     """Numbered steps for a procedure ("how to")."""
 
-    title = blocks.CharBlock(required=False)
-    steps = blocks.ListBlock(blocks.RichTextBlock(features=["bold", "italic", "link"]))
+    title = blocks.CharBlock(required=False, label=_("Title"))
+    steps = blocks.ListBlock(blocks.RichTextBlock(features=["bold", "italic", "link"]), label=_("Steps"))
 
     class Meta:
         icon = "list-ol"
@@ -40,8 +40,8 @@ class StepsBlock(blocks.StructBlock):
 class LinkBlock(blocks.StructBlock):
     """A link to an online tool or document, with a plain-language label."""
 
-    label = blocks.CharBlock()
-    url = blocks.URLBlock()
+    label = blocks.CharBlock(label=_("Label"))
+    url = blocks.URLBlock(label=_("Address (URL)"))
 
     class Meta:
         icon = "link"

@@ -9,11 +9,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from search.api import api as search_api
+
 from .sitemaps import sitemaps_by_language
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/", search_api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "robots.txt",

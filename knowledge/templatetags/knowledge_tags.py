@@ -3,6 +3,7 @@
 from django import template
 from django.utils.html import json_script, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -26,7 +27,7 @@ def faq_jsonld(context, page) -> str:
         {
             "@context": "https://schema.org",
             "@type": "FAQPage",
-            "inLanguage": page.locale.language_code,
+            "inLanguage": get_language(),
             "mainEntity": [
                 {
                     "@type": "Question",
@@ -43,22 +44,18 @@ def faq_jsonld(context, page) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def service_jsonld(context, page) -> str:
+def service_jsonld(context, page, provider: str = "") -> str:
     request = context.get("request")
-    settings = context.get("settings")
     data = {
         "@context": "https://schema.org",
         "@type": "GovernmentService",
         "name": page.title,
         "description": page.summary,
         "url": page.get_full_url(request=request),
-        "inLanguage": page.locale.language_code,
+        "inLanguage": get_language(),
     }
-    if settings is not None:
-        data["provider"] = {
-            "@type": "GovernmentOrganization",
-            "name": settings.portal.ContactSettings.city_name,
-        }
+    if provider:
+        data["provider"] = {"@type": "GovernmentOrganization", "name": provider}
     if page.department:
         data["serviceOperator"] = {"@type": "GovernmentOrganization", "name": page.department.name}
     return _jsonld(data)

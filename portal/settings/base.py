@@ -4,6 +4,7 @@ Safe for production on its own: DEBUG is off, there is no secret key here and
 no host is allowed until an environment-specific module says so.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -91,6 +92,13 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60)
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers and the writer work at once; IMMEDIATE avoids "database is locked"
+    # when two requests write at the same time.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -137,6 +145,16 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 WAGTAIL_SITE_NAME = "Portail citoyen"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+# Search engine: unset → the database engine; `opensearch://host:9200` or
+# `elasticsearch://host:9200` (`opensearchs://`, `elasticsearchs://` for HTTPS) → the cluster.
+SEARCH_URL = os.environ.get("SEARCH_URL", "")
+# Seconds a search may wait for the cluster before the database engine answers instead.
+SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "1.0"))
+# After a failure, seconds the cluster is left alone (the database answers) before it is tried again.
+SEARCH_RETRY_AFTER = float(os.environ.get("SEARCH_RETRY_AFTER", "5"))
+# Index names carry the environment: <prefix>-pages-<lang> (alias) → <prefix>-pages-<lang>-<timestamp>.
+SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "portal")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "xlsx"]
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_MODERATION_ENABLED = True
@@ -164,3 +182,7 @@ LOGGING = {
 }
 
 PORTAL_LANGUAGE_NAMES = {"fr": _("Français"), "en": _("English")}
+
+# Tracked requests (forms app): attachments are stored here, outside MEDIA_ROOT, never served.
+REQUESTS_PRIVATE_ROOT = BASE_DIR / "private"
+REQUESTS_REFERENCE_PREFIX = "RAE"
