@@ -5,13 +5,37 @@ Contract (stable; engines plug in behind it):
     search_pages(query, *, language, limit=10, offset=0, topic_id=None, request=None) -> SearchResponse
 
 Results are live, public answer and service pages of the requested language,
-best first, each with an excerpt where matched terms are wrapped in <mark>.
+best first (editors' promotions on top), each with an excerpt where matched
+terms are wrapped in <mark>.
+
+Engine selection: the `SEARCH_URL` setting (or environment variable). Unset →
+the database engine. `opensearch://…` or `elasticsearch://…` → the cluster
+engine from `search.engines.cluster`; when it cannot answer (connection refused,
+timeout), the database engine answers and `engine` says "database".
 """
 
-from dataclasses import dataclass, field
+from __future__ import annotations
 
+import hashlib
+import hmac
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.utils.html import escape
-from wagtail.models import Locale, Page
+
+from .engines.base import EngineHit, SearchEngine, connection_errors
+from .engines.database import DatabaseEngine
+from .highlight import excerpt, mark
+from .query import ParsedQuery, normalise, parse_query
+
+logger = logging.getLogger(__name__)
+
+CLUSTER_SCHEMES = {"opensearch", "opensearchs", "elasticsearch", "elasticsearchs"}
+MAX_LIMIT = 50
 
 
 @dataclass(frozen=True)
@@ -23,6 +47,9 @@ class SearchHit:
     url: str
     excerpt: str  # safe HTML: escaped text with <mark>…</mark>
     score: float = 0.0
+    promoted: bool = False
+    summary: str = ""
+    title_html: str = ""  # safe HTML: the title with <mark>
 
 
 @dataclass
@@ -33,33 +60,184 @@ class SearchResponse:
     results: list[SearchHit] = field(default_factory=list)
     total: int = 0
     suggestion: str | None = None
+    duration_ms: float = 0.0
+    log_id: int | None = None
+
+
+def search_url() -> str:
+    return getattr(settings, "SEARCH_URL", None) or os.environ.get("SEARCH_URL", "")
+
+
+_cluster_engines: dict[str, SearchEngine] = {}
+
+
+def cluster_engine() -> SearchEngine | None:
+    """The configured cluster engine, or None when search runs on the database."""
+    url = search_url()
+    if not url or urlsplit(url).scheme.lower() not in CLUSTER_SCHEMES:
+        return None
+    if url not in _cluster_engines:
+        from .engines.cluster import ClusterEngine
+
+        _cluster_engines[url] = ClusterEngine(url)
+    return _cluster_engines[url]
+
+
+def database_engine() -> DatabaseEngine:
+    return DatabaseEngine()
+
+
+def get_engine() -> SearchEngine:
+    return cluster_engine() or database_engine()
+
+
+def active_engines() -> list[SearchEngine]:
+    """Engines whose index follows the content: the database one always (it holds the excerpts)."""
+    engines: list[SearchEngine] = [database_engine()]
+    try:
+        cluster = cluster_engine()
+    except ImportError:
+        cluster = None
+    if cluster is not None:
+        engines.append(cluster)
+    return engines
+
+
+_promotions: dict[str, object] = {"checked_at": -1e9, "rows": {}}
+
+
+def promotions_forget() -> None:
+    _promotions["checked_at"] = -1e9
+
+
+def _promotion_rows() -> dict[tuple[str, str], list[int]]:
+    """(query string, language) → promoted page ids, refreshed at most every second per process."""
+    from wagtail.contrib.search_promotions.models import SearchPromotion
+
+    from .synonyms import check_interval
+
+    now = time.monotonic()
+    if now - _promotions["checked_at"] >= check_interval():
+        rows: dict[tuple[str, str], list[int]] = {}
+        for query_string, language, page_id in (
+            SearchPromotion.objects.filter(page__isnull=False, page__live=True)
+            .order_by("sort_order", "pk")
+            .values_list("query__query_string", "page__locale__language_code", "page_id")
+        ):
+            rows.setdefault((query_string, language), []).append(page_id)
+        _promotions["rows"], _promotions["checked_at"] = rows, now
+    return _promotions["rows"]
+
+
+def _promoted_page_ids(query: str, language: str) -> list[int]:
+    from wagtail.search.utils import normalise_query_string
+
+    rows = _promotion_rows()
+    if not rows:
+        return []
+    found: list[int] = []
+    for key in dict.fromkeys([normalise_query_string(query), normalise(query)]):
+        for page_id in rows.get((key, language), ()):
+            if page_id not in found:
+                found.append(page_id)
+    return found
+
+
+def session_digest(request) -> str:
+    """An anonymous, keyed digest of the session: counts visits without identifying anyone."""
+    session = getattr(request, "session", None) if request is not None else None
+    key = getattr(session, "session_key", None) or ""
+    if not key:
+        return ""
+    return hmac.new(settings.SECRET_KEY.encode(), key.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def search_pages(
-    query: str, *, language: str, limit: int = 10, offset: int = 0, topic_id: int | None = None, request=None
+    query: str,
+    *,
+    language: str,
+    limit: int = 10,
+    offset: int = 0,
+    topic_id: int | None = None,
+    request=None,
+    prefix: bool = False,
+    log: bool = True,
+    source: str = "page",
 ) -> SearchResponse:
-    """Placeholder on stock Wagtail search until the deflection layer lands (issue 4)."""
-    from knowledge.models import AnswerPage, ServicePage
+    """Ranked, highlighted live pages for `query` in `language`. Never raises for an engine outage."""
+    from .models import SearchDocument
 
-    response = SearchResponse(query=query, language=language, engine="database")
-    locale = Locale.objects.filter(language_code=language).first()
-    if not query.strip() or locale is None:
+    started = time.perf_counter()
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    offset = max(0, int(offset))
+    query = (query or "").strip()
+    parsed = parse_query(query, language=language, prefix_last=prefix)
+    engine = get_engine()
+    response = SearchResponse(query=query, language=language, engine=engine.name)
+    if parsed.is_empty:
         return response
-    pages = Page.objects.live().public().type(AnswerPage, ServicePage).filter(locale=locale)
-    if topic_id:
-        pages = pages.child_of(Page.objects.get(pk=topic_id))
-    found = list(pages.search(query, operator="or")[offset : offset + limit])
-    response.total = len(found)
-    for page in found:
-        specific = page.specific
+
+    promoted = _promoted_page_ids(query, language) if offset == 0 and topic_id is None else []
+    arguments = {"language": language, "limit": limit + len(promoted), "offset": offset, "topic_id": topic_id}
+    try:
+        result = engine.search(parsed, **arguments)
+    except connection_errors() as error:
+        if isinstance(engine, DatabaseEngine):
+            raise
+        # The engine itself warns at most once a minute; a warning per request would flood the logs.
+        logger.debug("Search engine %s unavailable, falling back to the database: %s", engine.name, error)
+        engine = database_engine()
+        response.engine = engine.name
+        result = engine.search(parsed, **arguments)
+
+    hits: list[EngineHit] = [EngineHit(page_id=pk, score=0.0) for pk in promoted]
+    hits += [hit for hit in result.hits if hit.page_id not in promoted]
+    hits = hits[:limit]
+    documents = SearchDocument.objects.in_bulk([hit.page_id for hit in hits])
+    query_stems = parsed.stems()
+    for hit in hits:
+        document = documents.get(hit.page_id)
+        if document is None or document.language != language:
+            continue  # not live any more, or promoted in another language
+        stems = hit.matched_stems or query_stems
         response.results.append(
             SearchHit(
-                id=page.pk,
-                source_id=specific.source_id or None,
-                kind="service" if isinstance(specific, ServicePage) else "faq",
-                title=page.title,
-                url=page.get_url(request=request),
-                excerpt=escape(specific.summary),
+                id=hit.page_id,
+                source_id=document.source_id or None,
+                kind=document.kind,
+                title=document.title,
+                url=document.url,
+                excerpt=hit.excerpt
+                or excerpt(summary=document.summary, body=document.body, stems=stems, language=language),
+                score=hit.score,
+                promoted=hit.page_id in promoted,
+                summary=escape(document.summary),
+                title_html=mark(document.title, stems, language),
             )
         )
+    response.total = result.total + len([pk for pk in promoted if pk in documents])
+    response.suggestion = result.suggestion
+    response.duration_ms = round((time.perf_counter() - started) * 1000, 2)
+    if log:
+        response.log_id = log_search(parsed, response, request=request, source=source)
     return response
+
+
+def log_search(
+    parsed: ParsedQuery, response: SearchResponse, *, request=None, source: str = "page"
+) -> int | None:
+    """Records the search for deflection analytics (normalised query, no personal data)."""
+    from .models import QueryLog
+
+    if not getattr(settings, "SEARCH_LOG_QUERIES", True):
+        return None
+    entry = QueryLog.objects.create(
+        query=parsed.normalised,
+        language=response.language,
+        results_count=response.total,
+        engine=response.engine,
+        duration_ms=response.duration_ms,
+        session_digest=session_digest(request),
+        source=source,
+    )
+    return entry.pk

@@ -1,28 +1,131 @@
-"""Search page. The next iteration moves ranking into one engine-neutral entry point."""
+"""Search page and result clicks. Ranking lives in `search.entry.search_pages`."""
 
-from django.core.paginator import Paginator
+import math
+import re
+
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
 
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
-from knowledge.models import AnswerPage, ServicePage
+from .entry import search_pages
+from .models import ClickLog, QueryLog, SearchDocument
 
 PAGE_SIZE = 10
 MAX_QUERY_LENGTH = 200
+MAX_PAGE = 50
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
 
+def clean_query(value: str) -> str:
+    """What the citizen typed, without control characters, at most 200 characters."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", value or "").split())[:MAX_QUERY_LENGTH]
+
+
+def _positive_int(value, default=None, maximum=None):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    if number < 1:
+        return default
+    return min(number, maximum) if maximum else number
+
+
+def topics_for(language: str):
+    from knowledge.models import TopicPage
+
+    return TopicPage.objects.live().public().filter(locale__language_code=language).order_by("title")
+
+
+def request_url() -> str:
+    """Where a citizen asks the question search could not answer."""
+    for name in ("requests:new", "requests:start"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return reverse("wagtail_serve", args=[""])
+
+
+@require_GET
 def search_page(request):
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    results = Page.objects.none()
+    language = get_language()
+    query = clean_query(request.GET.get("q", ""))
+    topics = list(topics_for(language))
+    topic_id = _positive_int(request.GET.get("topic"))
+    topic = next((topic for topic in topics if topic.pk == topic_id), None)
+    page_number = _positive_int(request.GET.get("page"), default=1, maximum=MAX_PAGE)
+    response = None
     if query:
-        locale = Locale.objects.get(language_code=get_language())
-        pages = Page.objects.live().public().type(AnswerPage, ServicePage).filter(locale=locale)
-        results = pages.search(query, operator="or")
-    page_number = request.GET.get("page", "1")
-    paginator = Paginator(results, PAGE_SIZE)
-    return render(
-        request,
-        "search/search_page.html",
-        {"query": query, "results": paginator.get_page(page_number)},
+        response = search_pages(
+            query,
+            language=language,
+            limit=PAGE_SIZE,
+            offset=(page_number - 1) * PAGE_SIZE,
+            topic_id=topic.pk if topic else None,
+            request=request,
+        )
+    page_count = math.ceil(response.total / PAGE_SIZE) if response else 0
+
+    def page_link(number):
+        params = {"q": query, "page": number}
+        if topic:
+            params["topic"] = topic.pk
+        return "?" + urlencode(params)
+
+    suggestion_link = None
+    if response and response.suggestion:
+        suggestion_link = "?" + urlencode({"q": response.suggestion})
+    results = []
+    if response:
+        for position, hit in enumerate(response.results, start=(page_number - 1) * PAGE_SIZE + 1):
+            link = hit.url
+            if response.log_id:
+                link = (
+                    reverse("search:click")
+                    + "?"
+                    + urlencode({"log": response.log_id, "page": hit.id, "pos": position})
+                )
+            results.append({"hit": hit, "link": link, "position": position})
+    context = {
+        "query": query,
+        "response": response,
+        "results": results,
+        "topics": topics,
+        "topic": topic,
+        "page_number": page_number,
+        "page_count": page_count,
+        "previous_link": page_link(page_number - 1) if page_number > 1 else None,
+        "next_link": page_link(page_number + 1) if page_number < min(page_count, MAX_PAGE) else None,
+        "page_links": [(n, page_link(n)) for n in range(1, min(page_count, MAX_PAGE) + 1)]
+        if page_count > 1
+        else [],
+        "suggestion_link": suggestion_link,
+        "request_url": request_url() + ("?" + urlencode({"q": query}) if query else ""),
+    }
+    status = 200
+    return render(request, "search/search_page.html", context, status=status)
+
+
+@require_GET
+def result_click(request):
+    """Records a click on a result (anonymously) and sends the citizen to the page."""
+    page_id = _positive_int(request.GET.get("page"))
+    document = SearchDocument.objects.filter(page_id=page_id).first() if page_id else None
+    if document is None:
+        return HttpResponseRedirect(reverse("search:search"))
+    log_id = _positive_int(request.GET.get("log"))
+    ClickLog.objects.create(
+        query_log=QueryLog.objects.filter(pk=log_id).first() if log_id else None,
+        page_id=document.page_id,
+        position=_positive_int(request.GET.get("pos"), default=0, maximum=1000) or 0,
     )
+    url = document.url
+    if not Page.objects.filter(pk=document.page_id, live=True).exists():
+        url = reverse("search:search")
+    return HttpResponseRedirect(url)

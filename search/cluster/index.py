@@ -1,0 +1,155 @@
+"""The index is code: analyzers, mapping and documents of the cluster index, in one place.
+
+One index per language (`<prefix>-pages-<lang>-<timestamp>`) behind an alias
+(`<prefix>-pages-<lang>`), so that a rebuild switches atomically. Nothing here
+runs at import time: `build_index` is called when an index is built, with the
+editors' synonyms of that moment.
+
+Analysis chain (index): standard tokenizer → elision (French) / possessive
+(English) → lowercase → ASCII folding → stop words (the same folded list as the
+database engine, `search.query.STOP_WORDS`) → light stemmer. The search analyzer
+adds a `synonym_graph` filter fed with the editors' synonyms after the stemmer,
+so that « vidange » and « vidanges » both match a rule; rules are re-read and
+pushed with `synonym_settings` (close / put settings / open) without reindexing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+
+from elasticsearch_dsl import Completion, Index, Integer, Keyword, Mapping, Text, analyzer, token_filter
+
+from ..documents import PageDocument
+from ..query import STOP_WORDS, content_words
+
+LANGUAGES = ("fr", "en")
+FRENCH_ELISIONS = ["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"]
+# Lucene's light stemmers: gentle enough that « permis » and « permit » stay apart.
+STEMMERS = {"fr": "light_french", "en": "light_english"}
+# Field boosts, as on the database engine: editors' words weigh more than body text.
+BOOSTS = {"title": 3.0, "keywords": 3.0, "summary": 1.5, "body": 1.0}
+SEARCH_FIELDS = [f"{name}^{boost:g}" for name, boost in BOOSTS.items()]
+COPY_TO = ["stems", "spell"]
+
+
+def alias_name(prefix: str, language: str) -> str:
+    return f"{prefix}-pages-{language}"
+
+
+def new_index_name(prefix: str, language: str) -> str:
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d%H%M%S%f")
+    return f"{alias_name(prefix, language)}-{stamp}"
+
+
+def stop_words(language: str) -> list[str]:
+    """The database engine's folded stop list, as plain words the stop filter can hold."""
+    return sorted(word for word in STOP_WORDS[language] if re.fullmatch(r"[a-z0-9]+", word))
+
+
+def synonym_lines(rows: Iterable[tuple[str, str]], language: str) -> list[str]:
+    """Editors' (terms, canonical) pairs → Solr rules that keep the typed word and add the canonical one.
+
+    Phrases are reduced to their content words first (the stop filter runs before the
+    synonym filter, and a rule with a hole in it would be rejected).
+    """
+    lines = []
+    for terms, canonical in rows:
+        target = " ".join(content_words(canonical, language))
+        if not target:
+            continue
+        for term in re.split(r"[,;\n]", terms):
+            phrase = " ".join(content_words(term, language))
+            if phrase and phrase != target:
+                lines.append(f"{phrase} => {phrase}, {target}")
+    return sorted(set(lines))
+
+
+def _analyzers(language: str, synonyms: list[str]):
+    """(index analyzer, search analyzer, spelling analyzer, completion analyzer) of a language."""
+    if language == "fr":
+        first = [token_filter("fr_elision", "elision", articles=FRENCH_ELISIONS, articles_case=True)]
+    else:
+        first = [token_filter("en_possessive", "stemmer", language="possessive_english")]
+    folding = [*first, "lowercase", "asciifolding"]
+    stop = token_filter(f"{language}_stop", "stop", stopwords=stop_words(language))
+    stemmer = token_filter(f"{language}_stemmer", "stemmer", language=STEMMERS[language])
+    # A filter must have at least one rule; a rule of a word to itself changes nothing.
+    synonym_graph = token_filter(
+        f"{language}_synonyms", "synonym_graph", synonyms=synonyms or ["portail => portail"], lenient=True
+    )
+    index_analyzer = analyzer(f"{language}_text", tokenizer="standard", filter=[*folding, stop, stemmer])
+    search_analyzer = analyzer(
+        f"{language}_search", tokenizer="standard", filter=[*folding, stop, stemmer, synonym_graph]
+    )
+    spelling = analyzer(f"{language}_spell", tokenizer="standard", filter=folding)
+    completion = analyzer(f"{language}_complete", tokenizer="standard", filter=folding)
+    return index_analyzer, search_analyzer, spelling, completion
+
+
+def build_mapping(language: str, synonyms: list[str]) -> Mapping:
+    index_analyzer, search_analyzer, spelling, completion = _analyzers(language, synonyms)
+
+    def text(**extra):
+        return Text(analyzer=index_analyzer, search_analyzer=search_analyzer, **extra)
+
+    mapping = Mapping()
+    mapping.meta("dynamic", "strict")
+    mapping.field("page_id", Integer())
+    mapping.field("language", Keyword())
+    mapping.field("kind", Keyword())
+    mapping.field("source_id", Keyword())
+    mapping.field("topic_id", Integer())
+    mapping.field("url", Keyword(index=False))
+    mapping.field("title", text(copy_to=COPY_TO, fields={"prefix": Text(analyzer=completion)}))
+    mapping.field("keywords", text(copy_to=COPY_TO))
+    # Offsets in the postings: excerpts are highlighted without re-analysing the text.
+    mapping.field("summary", text(copy_to=COPY_TO, index_options="offsets"))
+    mapping.field("body", text(copy_to=COPY_TO, index_options="offsets"))
+    # Every field's words, stemmed: is a query word known to the index at all?
+    mapping.field("stems", Text(analyzer=index_analyzer))
+    # Every field's words, unstemmed: the vocabulary of "did you mean".
+    mapping.field("spell", Text(analyzer=spelling))
+    # Instant answers: titles and editors' keywords, completed from their first letters.
+    mapping.field("complete", Completion(analyzer=completion, preserve_separators=False))
+    return mapping
+
+
+def build_index(name: str, language: str, synonyms: list[str]) -> Index:
+    """The index `name` for `language`, with its analyzers and mapping."""
+    index = Index(name)
+    index.settings(number_of_shards=1, auto_expand_replicas="0-1", max_result_window=10_000)
+    index.mapping(build_mapping(language, synonyms))
+    return index
+
+
+def synonym_settings(language: str, synonyms: list[str]) -> dict:
+    """The analysis settings that carry the synonyms, to put on a closed index."""
+    analysis = build_index("-", language, synonyms).to_dict()["settings"]["analysis"]
+    search_analyzer = f"{language}_search"
+    names = set(analysis["analyzer"][search_analyzer]["filter"])
+    return {
+        "analysis": {
+            "analyzer": {search_analyzer: analysis["analyzer"][search_analyzer]},
+            "filter": {name: value for name, value in analysis["filter"].items() if name in names},
+        }
+    }
+
+
+def document_body(document: PageDocument) -> dict:
+    """What the cluster stores for a page."""
+    keywords = [word.strip() for word in document.keywords.split(",") if word.strip()]
+    return {
+        "page_id": document.page_id,
+        "language": document.language,
+        "kind": document.kind,
+        "source_id": document.source_id,
+        "topic_id": document.topic_id,
+        "url": document.url,
+        "title": document.title,
+        "keywords": keywords,
+        "summary": document.summary,
+        "body": document.body,
+        "complete": {"input": [document.title, *keywords]},
+    }

@@ -1,0 +1,58 @@
+"""Signal receivers that keep the index in step with the pages and the synonyms.
+
+Tasks are enqueued inside the current transaction: with the database task
+backend the task row commits (or rolls back) with the change itself.
+"""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from wagtail.contrib.search_promotions.models import SearchPromotion
+from wagtail.models import Page
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+from .documents import knowledge_models
+from .entry import promotions_forget
+from .models import Synonym
+from .synonyms import synonyms_forget
+from .tasks import index_pages_task, remove_pages_task, synonyms_changed_task
+
+
+def _affected_ids(page: Page) -> list[int]:
+    """The page and the answers under it (a topic's move or unpublish changes its answers)."""
+    ids = [page.pk]
+    if not page.is_leaf():
+        descendants = Page.objects.descendant_of(page).type(*knowledge_models())
+        ids += list(descendants.values_list("pk", flat=True))
+    return ids
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+@receiver(page_slug_changed)
+def page_changed(sender, instance, **kwargs):
+    index_pages_task.enqueue(page_ids=_affected_ids(instance))
+
+
+@receiver(post_page_move)
+def page_moved(sender, instance, **kwargs):
+    index_pages_task.enqueue(page_ids=_affected_ids(instance))
+
+
+@receiver(post_delete)
+def page_deleted(sender, instance, **kwargs):
+    if isinstance(instance, Page) and type(instance) is not Page and isinstance(instance, knowledge_models()):
+        remove_pages_task.enqueue(page_ids=[instance.pk])
+
+
+@receiver(post_save, sender=Synonym)
+@receiver(post_delete, sender=Synonym)
+def synonym_changed(sender, instance, **kwargs):
+    synonyms_forget()
+    synonyms_changed_task.enqueue(language=instance.language)
+
+
+@receiver(post_save, sender=SearchPromotion)
+@receiver(post_delete, sender=SearchPromotion)
+def promotion_changed(sender, instance, **kwargs):
+    promotions_forget()

@@ -1,0 +1,539 @@
+"""The cluster engine against a real OpenSearch node (see conftest.py): index, behaviour, sync, fallback."""
+
+import json
+import logging
+import socket
+import threading
+import time
+from pathlib import Path
+
+import elastic_transport
+import pytest
+
+from django.core.management import call_command
+
+from wagtail.models import Page
+
+from knowledge.models import AnswerPage, ServicePage
+from search.cluster.client import ClusterConfig
+from search.cluster.index import build_index, stop_words, synonym_lines
+from search.cluster.queries import search_body
+from search.engines import cluster as cluster_module
+from search.engines.cluster import ClusterEngine
+from search.engines.database import DatabaseEngine
+from search.entry import search_pages
+from search.evaluation import evaluate, read_queries
+from search.models import Synonym
+from search.query import parse_query
+from tests.factories import entry_line, import_lines
+
+pytestmark = [pytest.mark.django_db, pytest.mark.opensearch]
+
+SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def fresh_database_engine():
+    DatabaseEngine._indexes.clear()
+    yield
+    DatabaseEngine._indexes.clear()
+
+
+@pytest.fixture
+def corpus(portal, cluster_search):
+    """A few answers in both languages, imported and published while the cluster engine is on."""
+    report = import_lines(
+        entry_line(
+            source_id="col-fr",
+            title="Quel jour a lieu la collecte des ordures ménagères?",
+            summary="La collecte des ordures ménagères a lieu le mardi, toutes les deux semaines.",
+            body="Placez votre bac roulant en bordure de rue la veille.\n\nLe camion passe dès 7 h.",
+            keywords=["poubelles"],
+        ),
+        entry_line(
+            source_id="rec-fr",
+            title="Que mettre dans le bac de recyclage?",
+            summary="Papier, carton, plastique, verre et métal vont dans le bac de recyclage.",
+            body="Rincez les contenants. Le styromousse va à l'écocentre.",
+        ),
+        entry_line(
+            source_id="eco-fr",
+            title="Heures d'ouverture de l'écocentre",
+            summary="L'écocentre est ouvert du mardi au samedi.",
+            body="Apportez peinture, piles et résidus domestiques dangereux.",
+        ),
+        entry_line(
+            source_id="piscine-fr",
+            kind="service",
+            topic="Permis",
+            title="Permis de piscine",
+            summary="Un permis est requis pour installer une piscine hors terre ou creusée.",
+            body="Une clôture est obligatoire autour de la piscine.",
+            service={"target_days": 10},
+        ),
+        entry_line(
+            source_id="col-en",
+            language="en",
+            translation_of="col-fr",
+            topic="Waste collection",
+            department="Environment Department",
+            title="What day is household garbage collected?",
+            summary="Household garbage is collected on Tuesdays, every two weeks.",
+            body="Place your wheeled bin at the curb the evening before.",
+        ),
+    )
+    assert report.ok, report.errors
+    return report
+
+
+def top(query, language="fr", **kwargs):
+    response = search_pages(query, language=language, log=False, **kwargs)
+    return [hit.source_id for hit in response.results]
+
+
+def analyze(engine, language, analyzer, text):
+    index = engine.ensure_index(language)
+    answer = engine.cluster.request("POST", f"/{index}/_analyze", {"analyzer": analyzer, "text": text})
+    return [token["token"] for token in answer["tokens"]]
+
+
+# --- the index is code ----------------------------------------------------------------------
+
+
+def test_index_definition():
+    rules = synonym_lines([("vidanges, poubelles", "ordures ménagères")], "fr")
+    assert rules == ["poubelles => poubelles, ordures menageres", "vidanges => vidanges, ordures menageres"]
+    folding = ["fr_elision", "lowercase", "asciifolding"]
+    text = {"type": "text", "analyzer": "fr_text", "search_analyzer": "fr_search"}
+    assert build_index("portal-pages-fr-1", "fr", rules).to_dict() == {
+        "settings": {
+            "number_of_shards": 1,
+            "auto_expand_replicas": "0-1",
+            "max_result_window": 10000,
+            "analysis": {
+                "analyzer": {
+                    "fr_text": {
+                        "type": "custom",
+                        "tokenizer": "standard",
+                        "filter": [*folding, "fr_stop", "fr_stemmer"],
+                    },
+                    "fr_search": {
+                        "type": "custom",
+                        "tokenizer": "standard",
+                        "filter": [*folding, "fr_stop", "fr_stemmer", "fr_synonyms"],
+                    },
+                    "fr_spell": {"type": "custom", "tokenizer": "standard", "filter": folding},
+                    "fr_complete": {"type": "custom", "tokenizer": "standard", "filter": folding},
+                },
+                "filter": {
+                    "fr_elision": {
+                        "type": "elision",
+                        "articles": [
+                            "l",
+                            "m",
+                            "t",
+                            "qu",
+                            "n",
+                            "s",
+                            "j",
+                            "d",
+                            "c",
+                            "jusqu",
+                            "quoiqu",
+                            "lorsqu",
+                            "puisqu",
+                        ],
+                        "articles_case": True,
+                    },
+                    "fr_stop": {"type": "stop", "stopwords": stop_words("fr")},
+                    "fr_stemmer": {"type": "stemmer", "language": "light_french"},
+                    "fr_synonyms": {"type": "synonym_graph", "synonyms": rules, "lenient": True},
+                },
+            },
+        },
+        "mappings": {
+            "dynamic": "strict",
+            "properties": {
+                "page_id": {"type": "integer"},
+                "language": {"type": "keyword"},
+                "kind": {"type": "keyword"},
+                "source_id": {"type": "keyword"},
+                "topic_id": {"type": "integer"},
+                "url": {"type": "keyword", "index": False},
+                "title": {
+                    **text,
+                    "copy_to": ["stems", "spell"],
+                    "fields": {"prefix": {"type": "text", "analyzer": "fr_complete"}},
+                },
+                "keywords": {**text, "copy_to": ["stems", "spell"]},
+                "summary": {**text, "copy_to": ["stems", "spell"], "index_options": "offsets"},
+                "body": {**text, "copy_to": ["stems", "spell"], "index_options": "offsets"},
+                "stems": {"type": "text", "analyzer": "fr_text"},
+                "spell": {"type": "text", "analyzer": "fr_spell"},
+                "complete": {"type": "completion", "analyzer": "fr_complete", "preserve_separators": False},
+            },
+        },
+    }
+    assert "comment" in stop_words("fr") and "how" in stop_words("en")
+
+
+def test_analyzers_fold_elide_and_stem(cluster_engine):
+    fr = cluster_engine
+    assert analyze(fr, "fr", "fr_text", "L'Écocentre") == analyze(fr, "fr", "fr_text", "ecocentre")
+    assert analyze(fr, "fr", "fr_text", "l’écocentre") == analyze(fr, "fr", "fr_text", "Ecocentres")
+    assert analyze(fr, "fr", "fr_text", "Comment déneiger les rues?") == analyze(
+        fr, "fr", "fr_text", "deneiger rue"
+    )
+    assert analyze(fr, "fr", "fr_text", "piscines") == analyze(fr, "fr", "fr_text", "piscine")
+    assert analyze(fr, "en", "en_text", "How do I renew the dog's licences?") == analyze(
+        fr, "en", "en_text", "renew dog licence"
+    )
+
+
+def test_rebuild_switches_the_alias_and_drops_the_old_index(corpus, cluster_engine):
+    first = cluster_engine.current_index("fr")
+    assert cluster_engine.rebuild() == 5
+    second = cluster_engine.current_index("fr")
+    assert second != first
+    assert cluster_engine.index_names("fr") == [second]
+    count = cluster_engine.cluster.request("GET", f"/{cluster_engine.alias('fr')}/_count")["count"]
+    assert count == 4
+    assert top("collecte ordures")[0] == "col-fr"
+
+
+def test_rebuild_search_index_command(corpus, cluster_engine, capsys):
+    call_command("rebuild_search_index")
+    captured = capsys.readouterr()
+    assert "opensearch" in captured.out
+    assert cluster_engine.index_names("en") == [cluster_engine.current_index("en")]
+
+
+# --- behaviour ------------------------------------------------------------------------------
+
+
+def test_answers_come_from_the_cluster(corpus):
+    response = search_pages("collecte des ordures", language="fr", log=False)
+    assert response.engine == "opensearch"
+    assert response.results[0].source_id == "col-fr"
+    assert "<mark>" in response.results[0].excerpt
+
+
+def test_folding_elision_and_stemming(corpus):
+    assert top("ECOCENTRE heures")[0] == "eco-fr"
+    assert top("c'est quand que l'écocentre est ouvert?")[0] == "eco-fr"
+    assert top("piscines")[0] == "piscine-fr"
+
+
+def test_typos_are_tolerated_and_suggested(corpus):
+    response = search_pages("permi de piscinne", language="fr", log=False)
+    assert response.results[0].source_id == "piscine-fr"
+    # « permi » is another form of « permis » (same stem): only the misspelt word is corrected.
+    assert response.suggestion == "permi piscine"
+    response = search_pages("pisicne hors tere", language="fr", log=False)
+    assert response.results[0].source_id == "piscine-fr"
+    assert response.suggestion == "piscine hors terre"
+    assert search_pages("piscines", language="fr", log=False).suggestion is None
+    assert search_pages("permis de piscine", language="fr", log=False).suggestion is None
+
+
+def test_editors_synonyms_through_the_synonym_graph(corpus, cluster_engine):
+    # The engine searches with the words as typed: the cluster's own synonym filter does the rest.
+    parsed = parse_query("vidanges", language="fr", synonyms=[])
+    assert [hit.page_id for hit in cluster_engine.search(parsed, language="fr", limit=3).hits] == [
+        AnswerPage.objects.get(source_id="col-fr").pk
+    ]
+    parsed = parse_query("styro", language="fr", synonyms=[])
+    assert cluster_engine.search(parsed, language="fr", limit=3).hits == []
+    Synonym.objects.create(language="fr", terms="styro, styrofoam", canonical="styromousse")
+    # The signal's task pushed the new rule to the index, without reindexing.
+    assert [hit.page_id for hit in cluster_engine.search(parsed, language="fr", limit=3).hits] == [
+        AnswerPage.objects.get(source_id="rec-fr").pk
+    ]
+
+
+def test_language_filter_and_topic(corpus):
+    assert top("garbage", "en") == ["col-en"]
+    assert "col-en" not in top("garbage collected")
+    topic = ServicePage.objects.get(source_id="piscine-fr").get_parent()
+    assert top("permis piscine ordures", topic_id=topic.pk) == ["piscine-fr"]
+
+
+def test_highlight_marks_the_matched_words(corpus):
+    response = search_pages("peinture", language="fr", log=False)
+    assert response.results[0].source_id == "eco-fr"
+    assert "<mark>peinture</mark>" in response.results[0].excerpt.lower()
+    assert "<script" not in search_pages("<script>piscine", language="fr", log=False).results[0].excerpt
+
+
+def test_instant_answers_complete_titles(corpus, cluster_engine):
+    found = cluster_engine.complete("perm", language="fr")
+    assert [item["title"] for item in found] == ["Permis de piscine"]
+    assert top("permis pisc", prefix=True)[0] == "piscine-fr"
+
+
+# --- index sync -----------------------------------------------------------------------------
+
+
+def cluster_ids(engine, language="fr"):
+    answer = engine.cluster.request(
+        "POST", f"/{engine.alias(language)}/_search", {"query": {"match_all": {}}, "size": 100}
+    )
+    return {hit["_source"]["source_id"] for hit in answer["hits"]["hits"]}
+
+
+def test_index_follows_publish_unpublish_and_delete(corpus, cluster_engine):
+    assert cluster_ids(cluster_engine) == {"col-fr", "rec-fr", "eco-fr", "piscine-fr"}
+    page = AnswerPage.objects.get(source_id="eco-fr")
+    page.unpublish()
+    assert "eco-fr" not in cluster_ids(cluster_engine)
+    page.refresh_from_db()
+    page.save_revision().publish()
+    assert "eco-fr" in cluster_ids(cluster_engine)
+    assert top("écocentre")[0] == "eco-fr"
+    Page.objects.get(pk=page.pk).delete()
+    assert "eco-fr" not in cluster_ids(cluster_engine)
+    assert "eco-fr" not in top("écocentre")
+
+
+def test_drafts_are_not_indexed(portal, cluster_search):
+    report = import_lines(entry_line(source_id="draft-fr", title="Brouillon secret"), publish=False)
+    assert report.ok
+    cluster_search.ensure_index("fr")
+    assert "draft-fr" not in cluster_ids(cluster_search)
+
+
+# --- fallback -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def reset_warnings():
+    cluster_module._warned_at.clear()
+    yield
+    cluster_module._warned_at.clear()
+
+
+def use_engine(engine):
+    from search import entry
+
+    url = engine.config.http_url.replace("http", engine.config.flavour, 1)
+    entry._cluster_engines[url] = engine
+    return url
+
+
+@pytest.fixture
+def database_corpus(portal, settings):
+    settings.SEARCH_URL = ""
+    report = import_lines(
+        entry_line(source_id="piscine-fr", title="Permis de piscine", summary="Un permis est requis."),
+    )
+    assert report.ok
+    return report
+
+
+def test_fallback_when_the_port_is_closed(database_corpus, settings, caplog, reset_warnings):
+    engine = ClusterEngine(f"opensearch://127.0.0.1:{free_port()}", timeout=1, retry_after=0)
+    settings.SEARCH_URL = use_engine(engine)
+    with caplog.at_level(logging.WARNING, logger="search.engines.cluster"):
+        for _ in range(3):
+            response = search_pages("permis piscine", language="fr")
+            assert response.engine == "database"
+            assert [hit.source_id for hit in response.results] == ["piscine-fr"]
+    assert len([r for r in caplog.records if r.name == "search.engines.cluster"]) == 1
+
+
+def test_fallback_when_the_node_never_answers(database_corpus, settings, reset_warnings):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)  # accepts connections (kernel backlog) and never says a word
+    try:
+        port = listener.getsockname()[1]
+        engine = ClusterEngine(f"opensearch://127.0.0.1:{port}", timeout=2, retry_after=60)
+        settings.SEARCH_URL = use_engine(engine)
+        started = time.monotonic()
+        response = search_pages("permis piscine", language="fr")
+        assert response.engine == "database"
+        assert response.results[0].source_id == "piscine-fr"
+        assert 2 <= time.monotonic() - started < 10  # waited for the timeout, not for ever
+        # While marked down, the cluster is not waited for again.
+        started = time.monotonic()
+        assert search_pages("permis piscine", language="fr").engine == "database"
+        assert time.monotonic() - started < 1.5
+    finally:
+        listener.close()
+
+
+class Relay:
+    """A TCP relay to the real node that can be cut and restored: the cluster going down and back."""
+
+    def __init__(self, target_port: int):
+        self.target_port = target_port
+        self.port = free_port()
+        self.sockets: list[socket.socket] = []
+        self.open()
+
+    def open(self):
+        self.server = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._serve, args=(self.server,), daemon=True).start()
+
+    def close(self):
+        """Stops listening and cuts every open connection (keep-alive ones included)."""
+        for sock in [self.server, *self.sockets]:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+        self.sockets = []
+
+    def _serve(self, server):
+        while True:
+            try:
+                client, _ = server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            self.sockets += [client, upstream]
+            for source, target in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, target), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, target):
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+
+
+def test_search_returns_to_the_cluster_when_it_is_back(corpus, cluster_engine, settings, reset_warnings):
+    relay = Relay(cluster_engine.config.port)
+    engine = ClusterEngine(
+        f"opensearch://127.0.0.1:{relay.port}", prefix=cluster_engine.prefix, timeout=2, retry_after=0.2
+    )
+    settings.SEARCH_URL = use_engine(engine)
+    assert search_pages("piscine", language="fr").engine == "opensearch"
+    relay.close()
+    response = search_pages("piscine", language="fr")
+    assert (response.engine, response.results[0].source_id) == ("database", "piscine-fr")
+    relay.open()
+    time.sleep(0.3)
+    assert search_pages("piscine", language="fr").engine == "opensearch"
+    relay.close()
+
+
+def test_missing_index_falls_back(corpus, cluster_engine, reset_warnings):
+    cluster_engine.delete_indices()
+    response = search_pages("piscine", language="fr")
+    assert (response.engine, response.results[0].source_id) == ("database", "piscine-fr")
+
+
+# --- the Elasticsearch client path ----------------------------------------------------------
+
+
+class ElasticsearchFacade(elastic_transport.Urllib3HttpNode):
+    """elasticsearch-py's own HTTP node, stamping the product header OpenSearch does not send.
+
+    The requests go through elasticsearch-py's client and transport to the real node;
+    each request body is recorded to show that it is the same DSL body.
+    """
+
+    sent: list[tuple[str, str, object]] = []
+
+    def perform_request(self, method, target, body=None, headers=None, **kwargs):
+        decoded = None
+        if body:
+            text = body.decode()
+            decoded = (
+                [json.loads(line) for line in text.splitlines()] if "_bulk" in target else json.loads(text)
+            )
+        self.sent.append((method, target, decoded))
+        # elasticsearch-py asks for Elasticsearch's compatibility media type; OpenSearch wants plain JSON.
+        headers = elastic_transport.HttpHeaders(
+            {
+                key: value.replace("vnd.elasticsearch+", "").split(";")[0]
+                for key, value in (headers or {}).items()
+            }
+        )
+        response = super().perform_request(method, target, body=body, headers=headers, **kwargs)
+        response_headers = elastic_transport.HttpHeaders(response.meta.headers)
+        response_headers["x-elastic-product"] = "Elasticsearch"
+        meta = elastic_transport.ApiResponseMeta(
+            status=response.meta.status,
+            http_version=response.meta.http_version,
+            headers=response_headers,
+            duration=response.meta.duration,
+            node=response.meta.node,
+        )
+        return type(response)(meta, response.body)
+
+
+def test_the_elasticsearch_client_sends_the_same_bodies(corpus, cluster_engine):
+    ElasticsearchFacade.sent = []
+    port = cluster_engine.config.port
+    engine = ClusterEngine(
+        f"elasticsearch://127.0.0.1:{port}",
+        prefix=cluster_engine.prefix,
+        timeout=10,
+        client_options={"node_class": ElasticsearchFacade},
+    )
+    assert engine.name == "elasticsearch"
+    assert (
+        ClusterConfig.from_url("elasticsearchs://u:p%40ss@es.example:9243").http_url
+        == "https://es.example:9243"
+    )
+    parsed = parse_query("permis de pisicne", language="fr")
+    result = engine.search(parsed, language="fr", limit=5)
+    assert result.hits[0].page_id == ServicePage.objects.get(source_id="piscine-fr").pk
+    assert result.suggestion == "permis piscine"
+    searches = [
+        (method, body) for method, target, body in ElasticsearchFacade.sent if target.endswith("/_search")
+    ]
+    # Exact words first; then, since « pisicne » is unknown to the index, that word with fuzziness.
+    assert searches == [
+        ("POST", search_body(parsed, language="fr", limit=5)),
+        ("POST", search_body(parsed, language="fr", limit=5, typos=["pisicne"])),
+    ]
+    assert [target for _, target, _ in ElasticsearchFacade.sent if target.endswith("/_search")] == [
+        f"/{engine.alias('fr')}/_search"
+    ] * 2
+    # Writes take the same road: an unpublished page leaves the index through a bulk delete.
+    page = AnswerPage.objects.get(source_id="rec-fr")
+    engine.remove_pages([page.pk])
+    bulk_lines = [line for entry in ElasticsearchFacade.sent if entry[1] == "/_bulk" for line in entry[2]]
+    assert {"delete": {"_index": engine.current_index("fr"), "_id": str(page.pk)}} in bulk_lines
+    assert "rec-fr" not in cluster_ids(cluster_engine)
+
+
+# --- relevance on the dev set ---------------------------------------------------------------
+
+
+def test_relevance_on_the_dev_set(portal, cluster_engine, settings, capsys):
+    corpus_file, queries_file = SHARED_DATA / "dev-corpus.jsonl", SHARED_DATA / "dev-queries.jsonl"
+    if not corpus_file.exists():
+        pytest.skip(f"no dev set at {SHARED_DATA}")
+    settings.SEARCH_URL = ""  # import on the database engine, then build the cluster index in one go
+    report = import_lines(*corpus_file.read_text(encoding="utf-8").splitlines())
+    assert report.ok, report.errors[:3]
+    cluster_engine.rebuild()
+    source_ids = {page.pk: page.source_id for page in AnswerPage.objects.all()}
+    source_ids |= {page.pk: page.source_id for page in ServicePage.objects.all()}
+
+    def search(q, lang):
+        result = cluster_engine.search(parse_query(q, language=lang), language=lang, limit=10)
+        return [source_ids[hit.page_id] for hit in result.hits]
+
+    evaluation = evaluate(read_queries(queries_file.read_text(encoding="utf-8").splitlines()), search)
+    with capsys.disabled():
+        print("\nOpenSearch engine on the dev set\n" + evaluation.report())
+    means = evaluation.overall.means()
+    assert means["R@3"] >= 0.95
+    assert means["MRR"] >= 0.85
+    assert means["R@1"] >= 0.80
+    for style, scores in evaluation.by_style.items():
+        assert scores.means()["R@3"] >= 0.90, style

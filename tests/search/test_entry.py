@@ -1,0 +1,220 @@
+"""Behaviour of the one entry point on the database engine (run on SQLite and PostgreSQL)."""
+
+import pytest
+
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.models import Page
+
+from knowledge.models import AnswerPage, ServicePage, TopicPage
+from search.entry import SearchResponse, search_pages
+from search.models import QueryLog, SearchDocument, Synonym
+
+from .conftest import source_ids
+
+pytestmark = pytest.mark.django_db
+
+
+def top(query, language="fr", **kwargs):
+    return source_ids(search_pages(query, language=language, **kwargs))
+
+
+def test_keywords_find_the_answer_first(corpus):
+    assert top("collecte ordures")[0] == "col-fr"
+    assert top("permis piscine")[0] == "piscine-fr"
+
+
+def test_accents_and_case_do_not_matter(corpus):
+    assert top("DENEIGEMENT stationnement")[0] == "neige-fr"
+    assert top("ecocentre")[0] == "eco-fr"
+
+
+def test_elision_and_question_words(corpus):
+    assert top("c'est quand l'écocentre est ouvert?")[0] == "eco-fr"
+    assert top("Est-ce que je peux mettre du carton dans le bac?")[0] == "rec-fr"
+
+
+def test_stemming_matches_other_forms(corpus):
+    assert top("piscines")[0] == "piscine-fr"
+    assert top("recycler des contenants")[0] == "rec-fr"
+    assert top("towing vehicles", "en")[0] == "neige-en"
+
+
+def test_typos_are_tolerated_and_suggested(corpus):
+    response = search_pages("permi de piscinne", language="fr")
+    assert source_ids(response)[0] == "piscine-fr"
+    assert response.suggestion == "permis piscine"
+    assert top("stationement de nuit")[0] == "neige-fr"
+
+
+def test_no_suggestion_for_well_spelt_queries(corpus):
+    assert search_pages("permis piscine", language="fr").suggestion is None
+
+
+def test_default_synonyms_cover_citizen_words(corpus):
+    assert top("vidanges mardi")[0] == "col-fr"
+    assert top("bac bleu")[0] == "rec-fr"
+    assert top("gratte stationnement")[0] == "neige-fr"
+    assert top("trash day", "en")[0] == "col-en"
+
+
+def test_an_editors_synonym_change_takes_effect_without_restart(corpus):
+    assert "piscine-fr" not in top("trempette")
+    rule = Synonym.objects.create(language="fr", terms="trempette, baignade", canonical="piscine")
+    assert top("trempette")[0] == "piscine-fr"
+    rule.canonical = "écocentre"
+    rule.save()
+    assert top("trempette")[0] == "eco-fr"
+    rule.delete()
+    assert top("trempette") == []
+
+
+def test_highlighted_excerpt(corpus):
+    hit = search_pages("déneigement", language="fr").results[0]
+    assert "<mark>déneigement</mark>" in hit.excerpt.lower() or "<mark>Déneigement</mark>" in hit.excerpt
+    hit = search_pages("vidanges", language="fr").results[0]
+    assert "<mark>ordures</mark>" in hit.excerpt
+
+
+def test_excerpt_is_escaped(portal):
+    from tests.factories import entry_line, import_lines
+
+    import_lines(entry_line(source_id="x-fr", title="Balises", summary="Le <script>alert(1)</script> piège"))
+    hit = search_pages("script piège", language="fr").results[0]
+    assert "<script" not in hit.excerpt and "&lt;<mark>script</mark>&gt;" in hit.excerpt
+
+
+def test_results_are_in_the_requested_language_only(corpus):
+    assert all(sid.endswith("-en") for sid in top("garbage parking snow removal", "en"))
+    assert all(sid.endswith("-fr") for sid in top("stationnement ordures", "fr"))
+    assert top("garbage", "fr") == []
+
+
+def test_topic_filter(corpus):
+    topic = TopicPage.objects.get(title="Déneigement")
+    assert top("stationnement ordures", topic_id=topic.pk) == ["neige-fr"]
+
+
+def test_only_live_pages_and_the_index_follows_the_content(corpus):
+    page = AnswerPage.objects.get(source_id="eco-fr")
+    assert top("écocentre")[0] == "eco-fr"
+    page.unpublish()
+    assert "eco-fr" not in top("écocentre")
+    page.save_revision().publish()
+    assert top("écocentre")[0] == "eco-fr"
+    page.title = "Heures de la ressourcerie"
+    page.save_revision().publish()
+    assert top("ressourcerie")[0] == "eco-fr"
+    page.delete()
+    assert "eco-fr" not in top("écocentre")
+    assert not SearchDocument.objects.filter(source_id="eco-fr").exists()
+
+
+def test_move_updates_url_and_topic(corpus):
+    page = ServicePage.objects.get(source_id="piscine-fr")
+    target = TopicPage.objects.get(title="Déneigement")
+    page.move(target, pos="last-child")
+    hit = search_pages("piscine", language="fr").results[0]
+    assert hit.url.startswith(target.url)
+    assert top("piscine", topic_id=target.pk) == ["piscine-fr"]
+
+
+def test_unpublishing_a_topic_hides_its_answers(corpus):
+    topic = TopicPage.objects.get(title="Permis")
+    topic.unpublish()
+    assert "piscine-fr" not in top("piscine")
+
+
+def test_promotions_come_first(corpus):
+    page = AnswerPage.objects.get(source_id="eco-fr")
+    SearchPromotion.objects.create(
+        query=Query.get("piscine"), page=Page.objects.get(pk=page.pk), sort_order=0
+    )
+    response = search_pages("Piscine", language="fr")
+    assert source_ids(response)[:2] == ["eco-fr", "piscine-fr"]
+    assert response.results[0].promoted
+    # A French promotion never shows on the English side.
+    assert "eco-fr" not in top("piscine", "en")
+
+
+def test_searches_are_logged_without_personal_data(corpus):
+    search_pages("Vidanges   MARDI", language="fr")
+    search_pages("zzzqqq", language="fr")
+    logs = {log.query: log for log in QueryLog.objects.all()}
+    assert logs["vidanges mardi"].results_count >= 1
+    assert logs["vidanges mardi"].engine == "database"
+    assert logs["zzzqqq"].results_count == 0
+
+
+def test_pagination_by_offset(corpus):
+    first = search_pages("collecte ordures stationnement piscine écocentre", language="fr", limit=2)
+    second = search_pages(
+        "collecte ordures stationnement piscine écocentre", language="fr", limit=2, offset=2
+    )
+    assert first.total == second.total >= 4
+    assert not set(source_ids(first)) & set(source_ids(second))
+
+
+def test_empty_and_stop_word_only_queries(corpus):
+    assert search_pages("", language="fr").results == []
+    assert search_pages("comment est-ce que", language="fr").results == []
+    assert isinstance(search_pages("   ", language="en"), SearchResponse)
+
+
+def test_cluster_engine_falls_back_to_the_database(corpus, settings, monkeypatch):
+    import sys
+    import types
+
+    from search import entry
+    from search.engines.base import EngineUnavailable, SearchEngine
+
+    class DownEngine(SearchEngine):
+        name = "opensearch"
+
+        def __init__(self, url):
+            self.url = url
+
+        def search(self, parsed_query, **kwargs):
+            raise EngineUnavailable("connection refused")
+
+        def index_pages(self, pages):
+            raise EngineUnavailable("connection refused")
+
+        def remove_pages(self, ids):
+            raise EngineUnavailable("connection refused")
+
+        def rebuild(self, progress=None):
+            return 0
+
+    module = types.ModuleType("search.engines.cluster")
+    module.ClusterEngine = DownEngine
+    monkeypatch.setitem(sys.modules, "search.engines.cluster", module)
+    monkeypatch.setattr(entry, "_cluster_engines", {})
+    settings.SEARCH_URL = "opensearch://127.0.0.1:1"
+    response = search_pages("permis piscine", language="fr")
+    assert response.engine == "database"
+    assert source_ids(response)[0] == "piscine-fr"
+
+
+def test_rebuild_command_restores_a_lost_index(corpus):
+    from django.core.management import call_command
+
+    SearchDocument.objects.all().delete()
+    call_command("search_rebuild")
+    assert SearchDocument.objects.count() == 7
+    assert top("permis piscine")[0] == "piscine-fr"
+
+
+def test_index_sync_through_the_database_task_backend(corpus, settings):
+    """With django-tasks' database backend, publishing enqueues a task; a worker updates the index."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    page = AnswerPage.objects.get(source_id="eco-fr")
+    page.title = "Heures de la ressourcerie"
+    page.save_revision().publish()
+    assert DBTaskResult.objects.filter(task_path="search.tasks.index_pages_task").exists()
+    assert top("ressourcerie") == []
+    # What a db_worker does with each row (its loop closes connections, which a test cannot).
+    for row in DBTaskResult.objects.filter(task_path__startswith="search.tasks."):
+        row.task.call(*row.task_result.args, **row.task_result.kwargs)
+    assert top("ressourcerie")[0] == "eco-fr"
