@@ -1,4 +1,28 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+from django.utils.translation import pgettext_lazy
+
+from . import views
 
 app_name = "requests"
-urlpatterns: list = []
+urlpatterns = [
+    path(pgettext_lazy("url", "request/"), views.request_start, name="start"),
+    path(pgettext_lazy("url", "request/suggestions/"), views.suggestions_json, name="suggestions"),
+    path(
+        pgettext_lazy("url", "request/suggestion/<int:page_id>/"),
+        views.suggestion_click,
+        name="suggestion_click",
+    ),
+    path(
+        pgettext_lazy("url", "request/suggestion/<int:page_id>/answered/"),
+        views.suggestion_answered,
+        name="suggestion_answered",
+    ),
+    path(
+        pgettext_lazy("url", "request/confirmation/<str:token>/"),
+        views.request_confirmation,
+        name="confirmation",
+    ),
+    path(pgettext_lazy("url", "request/<slug:slug>/"), views.request_form, name="form"),
+    path(pgettext_lazy("url", "status/"), views.status_lookup, name="status"),
+    path(pgettext_lazy("url", "status/<str:token>/"), views.status_private, name="status_private"),
+]

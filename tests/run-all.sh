@@ -18,9 +18,14 @@ echo "== services"
 bash tests/services/chromium.sh
 bash tests/services/postgres.sh start
 trap 'bash tests/services/postgres.sh stop' EXIT
+bash tests/services/opensearch.sh start
+trap 'bash tests/services/opensearch.sh stop; bash tests/services/postgres.sh stop' EXIT
+# The cluster tests use this node; the rest of the suite stays on the database engine (no SEARCH_URL).
+export PORTAL_OPENSEARCH_URL=$(bash tests/services/opensearch.sh url)
+unset SEARCH_URL
 
 echo "== pytest on SQLite (with the real browser)"
 .venv/bin/pytest -p no:cacheprovider
 
 echo "== pytest on PostgreSQL"
-DATABASE_URL=$(bash tests/services/postgres.sh url) .venv/bin/pytest -p no:cacheprovider -m "not e2e"
+DATABASE_URL=$(bash tests/services/postgres.sh url) .venv/bin/pytest -p no:cacheprovider -m "not e2e and not opensearch"

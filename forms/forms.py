@@ -1,0 +1,283 @@
+"""The citizen's forms (crispy-forms, Bootstrap 5 pack) and the staff forms of the admin."""
+
+import re
+import secrets
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import TRANSITIONS, Channel, RequestType, Status
+from .uploads import MAX_FILES, check_upload
+
+RETENTION_YEARS = 3
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        uploads = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if len(uploads) > MAX_FILES:
+            raise ValidationError(_("Send at most 3 files."), code="too_many")
+        checked, errors = [], []
+        for upload in uploads:
+            try:
+                checked.append(check_upload(upload))
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return checked
+
+
+def normalise_phone(value: str) -> str:
+    return re.sub(r"\D", "", value or "")
+
+
+class DescribeForm(forms.Form):
+    """Step 1 (GET, cacheable): what the citizen needs, so that answers can be suggested first."""
+
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=200,
+        help_text=_("In a few words, e.g. “Pothole in front of 12 Principale Street”."),
+    )
+    description = forms.CharField(
+        label=_("Describe your request"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    page = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, request_type=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].widget.attrs.update(
+            {"autocomplete": "off", "data-requests-suggest": "", "aria-controls": "requests-suggestions"}
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class CitizenRequestForm(forms.Form):
+    """Step 2 (POST): only the fields the request type needs, contact, consent and files."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    description = forms.CharField(
+        label=_("Describe your request"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What happened, where, since when. Do not include health or banking information."),
+    )
+    address = forms.CharField(
+        label=_("Address or location"),
+        max_length=300,
+        help_text=_("Civic number and street, or the nearest intersection."),
+    )
+    occurred_on = forms.DateField(
+        label=_("Date it happened"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    name = forms.CharField(label=_("Your name"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("We send the confirmation and every update here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    attachments = MultipleFileField(
+        label=_("Photos or documents (optional)"),
+        required=False,
+        help_text=_("Up to 3 files: photos (JPEG, PNG, GIF, WebP) or PDF, 10 MB each."),
+        widget=MultipleFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp,application/pdf"}
+        ),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that the city uses this information to handle my request."),
+        error_messages={"required": _("Your consent is needed to handle the request.")},
+    )
+    # A field people never see: robots fill it.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=20)
+    page = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, request_type: RequestType, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request_type = request_type
+        if not request_type.asks_address:
+            del self.fields["address"]
+        if not request_type.asks_occurred_on:
+            del self.fields["occurred_on"]
+        if not request_type.allows_attachments:
+            del self.fields["attachments"]
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", secrets.token_urlsafe(24))
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = self.build_layout()
+
+    def build_layout(self) -> Layout:
+        request_fields = [
+            name for name in ("subject", "description", "address", "occurred_on") if name in self.fields
+        ]
+        contact = Fieldset(
+            _("How can we reach you?"),
+            HTML(
+                format_html(
+                    '<p class="form-text">{}</p>', _("Give an e-mail address, a phone number, or both.")
+                )
+            ),
+            "name",
+            "email",
+            "phone",
+        )
+        files = ["attachments"] if "attachments" in self.fields else []
+        notice = HTML(
+            format_html(
+                '<div class="callout requests-privacy" id="privacy-notice">'
+                "<h3>{}</h3><p>{}</p><p>{}</p></div>",
+                _("Your personal information"),
+                _(
+                    "The city collects your name and contact details only to handle this request and to "
+                    "keep you informed. Only the staff who handle it can see them."
+                ),
+                _(
+                    "They are kept %(years)s years after the request is closed, then destroyed. You can ask "
+                    "to see or correct them from the person in charge of the protection of personal "
+                    "information (Act respecting the protection of personal information in the private "
+                    "sector and Québec's Law 25)."
+                )
+                % {"years": RETENTION_YEARS},
+            )
+        )
+        return Layout(
+            Fieldset(_("Your request"), *request_fields, *files),
+            contact,
+            notice,
+            Field("consent", aria_describedby="privacy-notice"),
+            Div("website", css_class="requests-hp", aria_hidden="true"),
+            "submission_token",
+            "page",
+        )
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "").strip()
+        if phone and not 7 <= len(normalise_phone(phone)) <= 15:
+            raise ValidationError(_("Enter a phone number, e.g. 418 555-0123."), code="phone")
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("email") and not cleaned.get("phone") and "email" not in self.errors:
+            raise ValidationError(
+                _("Give an e-mail address or a phone number so that we can reach you."), code="contact"
+            )
+        return cleaned
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class LookupForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Reference number"),
+        max_length=40,
+        help_text=_("As written in your confirmation e-mail, e.g. RAE-7K3Q-M9XD-4."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class VerifyForm(forms.Form):
+    contact = forms.CharField(
+        label=_("E-mail or phone given with the request"),
+        max_length=150,
+        help_text=_("To see your personal information and the details of the request."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+# --- Staff (Wagtail admin) -------------------------------------------------------------------
+
+
+class IntakeForm(forms.Form):
+    """An agent records a request taken by phone, in person or by e-mail, on the citizen's behalf."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.WEB], initial=Channel.PHONE
+    )
+    request_type = forms.ModelChoiceField(
+        label=_("Type"), queryset=RequestType.objects.filter(is_active=True)
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the citizen"), choices=[("fr", "Français"), ("en", "English")]
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}))
+    address = forms.CharField(label=_("Address or location"), max_length=300, required=False)
+    occurred_on = forms.DateField(label=_("Date it happened"), required=False)
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    consent = forms.BooleanField(
+        label=_("The citizen was told why the information is collected and agreed."), required=True
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("email") and not cleaned.get("phone"):
+            raise ValidationError(_("Give an e-mail address or a phone number so that we can reach you."))
+        request_type = cleaned.get("request_type")
+        if request_type and request_type.asks_address and not cleaned.get("address"):
+            self.add_error("address", _("This type of request needs an address or location."))
+        return cleaned
+
+
+class HandleForm(forms.Form):
+    """Everything a handler does to a request in one form: status, note, routing."""
+
+    status = forms.ChoiceField(label=_("New status"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    note_is_public = forms.BooleanField(
+        label=_("Send this note to the citizen (otherwise it stays internal)"), required=False, initial=True
+    )
+    department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
+    assignee = forms.ModelChoiceField(label=_("Assigned to"), queryset=None, required=False)
+
+    def __init__(self, *args, citizen_request, departments, assignees, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS.get(citizen_request.status, set())
+        self.fields["status"].choices = [("", _("(no change)"))] + [
+            (value, label) for value, label in Status.choices if value in allowed
+        ]
+        self.fields["department"].queryset = departments
+        self.fields["department"].initial = citizen_request.department_id
+        self.fields["assignee"].queryset = assignees
+        self.fields["assignee"].initial = citizen_request.assignee_id

@@ -1,0 +1,332 @@
+"""Tracked requests: their types, the requests themselves, their timeline, files and e-mails."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+
+from knowledge.models import Department
+
+from .storage import private_storage
+
+
+class RequestType(models.Model):
+    """What a citizen can ask for: the department it goes to, its delay and the fields it needs."""
+
+    class Category(models.TextChoices):
+        SERVICE_CENTRE = "service_centre", _("Customer service centre")
+        SERVICE = "service", _("Service request")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    label_fr = models.CharField(_("label (French)"), max_length=120)
+    label_en = models.CharField(_("label (English)"), max_length=120)
+    help_fr = models.CharField(_("help text (French)"), max_length=300, blank=True)
+    help_en = models.CharField(_("help text (English)"), max_length=300, blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category, default=Category.SERVICE)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"locale__language_code": "fr"},
+        help_text=_("The department (French version) that handles these requests."),
+    )
+    target_business_days = models.PositiveSmallIntegerField(
+        _("target delay (business days)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    asks_address = models.BooleanField(_("asks for an address or location"), default=False)
+    asks_occurred_on = models.BooleanField(_("asks when it happened"), default=False)
+    allows_attachments = models.BooleanField(_("allows attachments"), default=True)
+    is_active = models.BooleanField(_("offered to citizens"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    panels = [
+        FieldPanel("slug"),
+        MultiFieldPanel(
+            [FieldPanel("label_fr"), FieldPanel("label_en"), FieldPanel("help_fr"), FieldPanel("help_en")],
+            heading=_("Labels"),
+        ),
+        FieldPanel("category"),
+        FieldPanel("department"),
+        FieldPanel("target_business_days"),
+        MultiFieldPanel(
+            [FieldPanel("asks_address"), FieldPanel("asks_occurred_on"), FieldPanel("allows_attachments")],
+            heading=_("Fields of the form"),
+        ),
+        FieldPanel("is_active"),
+        FieldPanel("sort_order"),
+    ]
+
+    class Meta:
+        verbose_name = _("request type")
+        verbose_name_plural = _("request types")
+        ordering = ["sort_order", "slug"]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_en if (get_language() or "fr").startswith("en") else self.label_fr
+
+    @property
+    def help(self) -> str:
+        return self.help_en if (get_language() or "fr").startswith("en") else self.help_fr
+
+
+class DepartmentTeam(models.Model):
+    """Which staff group handles a department's requests (members see only those)."""
+
+    department = models.OneToOneField(
+        Department, verbose_name=_("department"), on_delete=models.CASCADE, related_name="+"
+    )
+    group = models.ForeignKey(
+        Group, verbose_name=_("staff group"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("department"), FieldPanel("group")]
+
+    class Meta:
+        verbose_name = _("department team")
+        verbose_name_plural = _("department teams")
+
+    def __str__(self):
+        return f"{self.department} → {self.group}"
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", pgettext_lazy("request status", "Submitted")
+    RECEIVED = "received", pgettext_lazy("request status", "Received")
+    IN_PROGRESS = "in_progress", pgettext_lazy("request status", "In progress")
+    WAITING = "waiting", pgettext_lazy("request status", "Waiting for the citizen")
+    RESOLVED = "resolved", pgettext_lazy("request status", "Resolved")
+    CLOSED = "closed", pgettext_lazy("request status", "Closed")
+
+
+# The lifecycle: what each status may become (reopening comes with the next issue).
+TRANSITIONS: dict[str, set[str]] = {
+    Status.SUBMITTED: {Status.RECEIVED, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED},
+    Status.RECEIVED: {Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED, Status.CLOSED},
+    Status.IN_PROGRESS: {Status.WAITING, Status.RESOLVED, Status.CLOSED},
+    Status.WAITING: {Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED},
+    Status.RESOLVED: {Status.CLOSED},
+    Status.CLOSED: set(),
+}
+OPEN_STATUSES = [Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS, Status.WAITING]
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    PHONE = "phone", _("Phone")
+    IN_PERSON = "in_person", _("In person")
+    EMAIL = "email", _("E-mail")
+
+
+class CitizenRequest(models.Model):
+    """One tracked request, from submission to closing."""
+
+    reference = models.CharField(_("reference"), max_length=24, unique=True, editable=False)
+    request_type = models.ForeignKey(
+        RequestType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="requests"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    department_since = models.DateTimeField(_("with the department since"), default=timezone.now)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_requests",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.SUBMITTED)
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel, default=Channel.WEB)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="fr")
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"))
+    address = models.CharField(_("address or location"), max_length=300, blank=True)
+    occurred_on = models.DateField(_("date it happened"), null=True, blank=True)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
+    expected_on = models.DateField(_("expected by"), db_index=True)
+    source_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("sent from page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # One-time token of the form that created the request: a resubmitted form finds it again.
+    submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ["expected_on", "submitted_at"]
+        permissions = [("view_personal_data", "Can see the personal data of the requests they handle")]
+        indexes = [models.Index(fields=["department", "status", "expected_on"])]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.expected_on < timezone.localdate()
+
+    @cached_property
+    def department_label(self) -> str:
+        """The department's name in the current language when it is translated."""
+        language = (get_language() or "fr")[:2]
+        translated = (
+            Department.objects.filter(
+                translation_key=self.department.translation_key, locale__language_code=language
+            )
+            .values_list("name", flat=True)
+            .first()
+        )
+        if translated:
+            return translated
+        from .defaults import DEPARTMENTS
+
+        names = {french: english for french, english in DEPARTMENTS.values()}
+        if language == "en" and self.department.name in names:
+            return names[self.department.name]
+        return self.department.name
+
+    def public_events(self):
+        return self.events.filter(is_public=True).order_by("created_at", "pk")
+
+
+class RequestEvent(models.Model):
+    """One line of a request's timeline and audit trail: who did what, when."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Request created")
+        STATUS = "status", _("Status changed")
+        PUBLIC_NOTE = "public_note", _("Public note")
+        INTERNAL_NOTE = "internal_note", _("Internal note")
+        ASSIGNED = "assigned", _("Assigned")
+
+    request = models.ForeignKey(CitizenRequest, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    from_status = models.CharField(_("from"), max_length=20, choices=Status, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    is_public = models.BooleanField(_("visible to the citizen"), default=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(_("by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.request_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def attachment_path(instance, filename):
+    return (
+        f"requests/{instance.request.submitted_at:%Y/%m}/{instance.request.reference}/{instance.sha256[:16]}"
+    )
+
+
+class Attachment(models.Model):
+    """A file the citizen sent; checked by content, kept in private storage."""
+
+    request = models.ForeignKey(CitizenRequest, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(storage=private_storage, upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+class OutgoingEmail(models.Model):
+    """The outbox: every e-mail is stored first, then sent by a task; failures are retried."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, will be retried")
+
+    request = models.ForeignKey(
+        CitizenRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
+    )
+    kind = models.CharField(max_length=30)
+    to = models.EmailField()
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    state = models.CharField(max_length=10, choices=State, default=State.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"{self.kind} → {self.to} ({self.state})"
+
+
+class SuggestionEvent(models.Model):
+    """Deflection log: an answer suggested while typing, clicked, or that answered the question."""
+
+    class Kind(models.TextChoices):
+        SHOWN = "shown", _("Shown")
+        CLICKED = "clicked", _("Clicked")
+        ANSWERED = "answered", _("Answered the question")
+
+    kind = models.CharField(max_length=10, choices=Kind, db_index=True)
+    query = models.CharField(max_length=200)
+    page = models.ForeignKey("wagtailcore.Page", null=True, on_delete=models.SET_NULL, related_name="+")
+    request_type = models.CharField(max_length=80, blank=True)
+    language = models.CharField(max_length=8)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("suggestion event")
+        verbose_name_plural = _("suggestion events")
+
+    def __str__(self):
+        return f"{self.kind}: {self.query}"
