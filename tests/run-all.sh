@@ -25,7 +25,7 @@ export PORTAL_OPENSEARCH_URL=$(bash tests/services/opensearch.sh url)
 unset SEARCH_URL
 
 echo "== pytest on SQLite (with the real browser)"
-.venv/bin/pytest -p no:cacheprovider
+.venv/bin/pytest -p no:cacheprovider -m "not postgres"
 
 echo "== pytest on PostgreSQL"
 DATABASE_URL=$(bash tests/services/postgres.sh url) .venv/bin/pytest -p no:cacheprovider -m "not e2e and not opensearch"

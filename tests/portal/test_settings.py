@@ -16,7 +16,9 @@ PRODUCTION_ENV = {
 
 
 def manage(*args, env):
-    clean = {key: value for key, value in os.environ.items() if key not in PRODUCTION_ENV}
+    # The browser tests allow sync ORM calls in this process; a production process must not inherit that.
+    inherited = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {key: value for key, value in inherited.items() if key not in PRODUCTION_ENV}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
