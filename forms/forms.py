@@ -12,9 +12,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import TRANSITIONS, Channel, RequestType, Status
+from .retention import RETENTION_YEARS
 from .uploads import MAX_FILES, check_upload
-
-RETENTION_YEARS = 3
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -161,8 +160,8 @@ class CitizenRequestForm(forms.Form):
                 _(
                     "They are kept %(years)s years after the request is closed, then destroyed. You can ask "
                     "to see or correct them from the person in charge of the protection of personal "
-                    "information (Act respecting the protection of personal information in the private "
-                    "sector and Québec's Law 25)."
+                    "information (Act respecting access to documents held by public bodies and the "
+                    "protection of personal information, as amended by Québec's Law 25)."
                 )
                 % {"years": RETENTION_YEARS},
             )

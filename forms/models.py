@@ -181,6 +181,9 @@ class CitizenRequest(models.Model):
     )
     # One-time token of the form that created the request: a resubmitted form finds it again.
     submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    personal_data_purged_at = models.DateTimeField(
+        _("personal information destroyed at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("request")
