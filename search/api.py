@@ -10,6 +10,7 @@ from ninja.errors import ValidationError
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from .entry import MAX_LIMIT, search_pages
 from .views import CONTROL_CHARACTERS, MAX_QUERY_LENGTH
@@ -45,7 +46,7 @@ class ErrorOut(Schema):
 
 @api.exception_handler(ValidationError)
 def validation_error(request, exc):
-    return api.create_response(request, {"error": "Invalid parameters.", "detail": exc.errors}, status=400)
+    return api.create_response(request, {"error": _("Invalid parameters."), "detail": exc.errors}, status=400)
 
 
 def _error(message: str) -> Status:
@@ -59,22 +60,27 @@ def _error(message: str) -> Status:
     operation_id="search",
 )
 def search(request: HttpRequest, q: str = "", lang: str = "fr", limit: int = 10):
-    """Live pages in `lang`, best first; `excerpt` is HTML with the matched words in <mark>."""
+    """Live pages in `lang`, best first; `excerpt` is HTML with the matched words in <mark>.
+
+    Error messages follow the browser's language (Accept-Language), French by default.
+    """
     raw = request.GET.get("q", q)
     if "\ufffd" in raw:
-        return _error("The query is not valid UTF-8 text.")
+        return _error(_("The query is not valid UTF-8 text."))
     if CONTROL_CHARACTERS.search(raw):
-        return _error("The query contains control characters.")
+        return _error(_("The query contains control characters."))
     query = " ".join(raw.split())
     if not query:
-        return _error("The query is empty: add q=your question.")
+        return _error(_("The query is empty: add q=your question."))
     if len(query) > MAX_QUERY_LENGTH:
-        return _error(f"The query is longer than {MAX_QUERY_LENGTH} characters.")
+        return _error(_("The query is longer than %(max)d characters.") % {"max": MAX_QUERY_LENGTH})
     languages = [code for code, _name in settings.LANGUAGES]
     if lang not in languages:
-        return _error(f"Unknown language: lang must be one of {', '.join(languages)}.")
+        return _error(
+            _("Unknown language: lang must be one of %(languages)s.") % {"languages": ", ".join(languages)}
+        )
     if not 1 <= limit <= MAX_LIMIT:
-        return _error(f"limit must be between 1 and {MAX_LIMIT}.")
+        return _error(_("limit must be between 1 and %(max)d.") % {"max": MAX_LIMIT})
     instant = request.GET.get("instant") == "1"
     response = search_pages(
         query, language=lang, limit=limit, request=request, prefix=instant, log=not instant, source="api"
