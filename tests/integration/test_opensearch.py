@@ -513,10 +513,17 @@ def test_the_elasticsearch_client_sends_the_same_bodies(corpus, cluster_engine):
 # --- relevance on the dev set ---------------------------------------------------------------
 
 
-def test_relevance_on_the_dev_set(portal, cluster_engine, settings, capsys):
+def relevance_set() -> tuple[Path, Path]:
+    """The shared dev set when it sits beside the clone (CI), else the project's own demo set."""
     corpus_file, queries_file = SHARED_DATA / "dev-corpus.jsonl", SHARED_DATA / "dev-queries.jsonl"
-    if not corpus_file.exists():
-        pytest.skip(f"no dev set at {SHARED_DATA}")
+    if corpus_file.exists() and queries_file.exists():
+        return corpus_file, queries_file
+    demo = Path(__file__).resolve().parents[2] / "knowledge" / "demo"
+    return demo / "demo-content.jsonl", demo / "demo-queries.jsonl"
+
+
+def test_relevance_on_the_dev_set(portal, cluster_engine, settings, capsys):
+    corpus_file, queries_file = relevance_set()
     settings.SEARCH_URL = ""  # import on the database engine, then build the cluster index in one go
     report = import_lines(*corpus_file.read_text(encoding="utf-8").splitlines())
     assert report.ok, report.errors[:3]

@@ -4,8 +4,9 @@ import pytest
 
 from django.core.management import CommandError, call_command
 
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
+from knowledge.importer import find_page
 from knowledge.models import AnswerPage, Department, ServicePage, TopicPage
 from tests.factories import entry_line, import_lines
 
@@ -103,23 +104,22 @@ def test_command_exits_non_zero_when_a_line_fails(portal, tmp_path, capsys):
     assert AnswerPage.objects.filter(source_id="cmd-fr", live=True).exists()
 
 
-def test_command_imports_the_shared_dev_corpus(portal, settings):
+def test_command_imports_the_demo_content_with_its_translations(portal, settings):
     from pathlib import Path
 
-    corpus = Path(settings.BASE_DIR).parent / "shared" / "data" / "dev-corpus.jsonl"
-    lines = corpus.read_text(encoding="utf-8").splitlines()
-    call_command("import_content", str(corpus), "--publish")
-    total = AnswerPage.objects.count() + ServicePage.objects.count()
-    assert total == len(lines)
-    with_translation = [json.loads(line) for line in lines if "translation_of" in json.loads(line)]
-    for data in with_translation[:5]:
-        page = Page.objects.get(
-            translation_key__in=Page.objects.filter(
-                locale__language_code="fr",
-                id__in=[p.id for p in AnswerPage.objects.filter(source_id=data["translation_of"])]
-                + [p.id for p in ServicePage.objects.filter(source_id=data["translation_of"])],
-            ).values("translation_key"),
-            locale__language_code="en",
-        )
-        assert page.specific.source_id == data["source_id"]
-    assert TopicPage.objects.exists() and Department.objects.exists()
+    demo = Path(settings.BASE_DIR) / "knowledge" / "demo" / "demo-content.jsonl"
+    entries = [json.loads(line) for line in demo.read_text(encoding="utf-8").splitlines() if line.strip()]
+    call_command("import_content", str(demo), "--publish")
+    assert AnswerPage.objects.live().count() + ServicePage.objects.live().count() == len(entries)
+    for data in entries:
+        if "translation_of" not in data:
+            continue
+        page = Page.objects.get(pk=find_page(data["source_id"], Locale.objects.get(language_code="en")).pk)
+        original = find_page(data["translation_of"], Locale.objects.get(language_code="fr"))
+        assert page.translation_key == original.translation_key
+        assert page.get_parent().translation_key == original.get_parent().translation_key
+    assert (
+        TopicPage.objects.filter(locale__language_code="fr").count()
+        == TopicPage.objects.filter(locale__language_code="en").count()
+    )
+    assert Department.objects.exists()
