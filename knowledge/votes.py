@@ -6,6 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 
 from wagtail.models import Page
 
@@ -38,6 +39,6 @@ def helpful_vote_record(*, page: Page, visitor_id: str, is_helpful: bool) -> boo
 
 
 def helpful_counts(page: Page) -> dict[str, int]:
-    votes = HelpfulVote.objects.filter(page=page)
-    yes = votes.filter(is_helpful=True).count()
-    return {"yes": yes, "no": votes.count() - yes}
+    return HelpfulVote.objects.filter(page=page).aggregate(
+        yes=Count("pk", filter=Q(is_helpful=True)), no=Count("pk", filter=Q(is_helpful=False))
+    )

@@ -34,9 +34,9 @@ SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 @pytest.fixture(autouse=True)
 def fresh_database_engine():
-    DatabaseEngine._indexes.clear()
+    DatabaseEngine.forget()
     yield
-    DatabaseEngine._indexes.clear()
+    DatabaseEngine.forget()
 
 
 @pytest.fixture
