@@ -193,7 +193,12 @@ def search_pages(
     hits: list[EngineHit] = [EngineHit(page_id=pk, score=0.0) for pk in promoted]
     hits += [hit for hit in result.hits if hit.page_id not in promoted]
     hits = hits[:limit]
-    documents = SearchDocument.objects.in_bulk([hit.page_id for hit in hits])
+    # Only the columns a result shows: the term columns are the engine's, and the body is
+    # needed only where the engine gave no excerpt of its own.
+    columns = ["language", "kind", "source_id", "url", "title", "summary"]
+    if any(hit.excerpt is None for hit in hits):
+        columns.append("body")
+    documents = SearchDocument.objects.only(*columns).in_bulk([hit.page_id for hit in hits])
     query_stems = parsed.stems()
     for hit in hits:
         document = documents.get(hit.page_id)

@@ -251,6 +251,10 @@ def damerau_levenshtein(a: str, b: str, limit: int = 3) -> int:
     return min(previous[-1], limit)
 
 
+# How much a word corrected by one or two edits weighs, next to a word typed right.
+TYPO_WEIGHTS = {1: 0.9, 2: 0.7}
+
+
 def max_typos(word: str) -> int:
     """How many edits a word of this length may carry and still be recognised."""
     if len(word) < 4 or word.isdigit():

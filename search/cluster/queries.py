@@ -7,23 +7,24 @@ analyzer adds stems and the editors' synonyms graph).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from elasticsearch_dsl import Q, Search
 
 from ..highlight import EXCERPT_LENGTH
-from ..query import stem
+from ..query import damerau_levenshtein, max_typos, stem
 from .index import BOOSTS, SEARCH_FIELDS
 
-# Fuzziness AUTO (0 edits up to 3 letters, 1 up to 5, 2 beyond), first letter exact:
-# citizens rarely get the first letter wrong, and it keeps the expansion cheap.
-FUZZINESS = "AUTO"
-FUZZY_BOOST = 0.7
 # cross_fields: one term counts once (its best field), with document frequencies blended
 # across fields — close to the database engine's BM25F.
 MATCH_TYPE = "cross_fields"
 TIE_BREAKER = 0.0
 PHRASE_FIELDS = ["title^3", "keywords^3", "summary^1.5"]
+# Citizens rarely get the first letter wrong, and it keeps the suggesters cheap.
 PREFIX_LENGTH = 1
-MAX_EXPANSIONS = 20
+CORRECTION_WEIGHT = 0.7
+# Known words tried for a typo (« pisicne » → piscine, piscines…).
+MAX_CORRECTIONS = 3
 PHRASE_BOOST = 2.0
 PHRASE_SLOP = 2
 PREFIX_BOOST = 1.5
@@ -41,15 +42,17 @@ def search_body(
     limit: int,
     offset: int = 0,
     topic_id: int | None = None,
-    typos: list[str] | None = None,
+    typos: dict[str, tuple[tuple[str, float], ...]] | None = None,
 ) -> dict:
     """Ranked live pages with a highlighted excerpt.
 
-    First pass (`typos` is None): exact words only, plus the suggesters that tell which
-    words the index does not know (`unknown_words`) and how to spell the query
-    (`did_you_mean`). Second pass, only when some words are unknown: those words are
-    also matched with fuzziness AUTO — like the database engine, a known word is never
-    "corrected" into another one (« cans » is not « cats »).
+    `typos` maps each word the index does not know to its nearest known words and their
+    weights, which the cluster's spelling suggester found (a Levenshtein automaton over
+    the index's words). They are matched like query words, at that lower weight; the
+    best one counts. A typo without corrections is matched with fuzziness.
+    Like the database engine, a known word is never "corrected" into another one
+    (« cans » is not « cats »). Matching corrections rather than fuzzy terms keeps the
+    search as cheap as one without typos.
     """
     text = query_text(parsed_query)
     should = [
@@ -71,21 +74,8 @@ def search_body(
             boost=PHRASE_BOOST,
         ),
     ]
-    if typos:
-        should.append(
-            Q(
-                "multi_match",
-                query=" ".join(typos),
-                fields=SEARCH_FIELDS,
-                type="most_fields",
-                operator="or",
-                fuzziness=FUZZINESS,
-                prefix_length=PREFIX_LENGTH,
-                max_expansions=MAX_EXPANSIONS,
-                auto_generate_synonyms_phrase_query=False,
-                boost=FUZZY_BOOST,
-            )
-        )
+    for near in (typos or {}).values():
+        should.append(_typo_clause(near))
     if parsed_query.prefix_last:
         # Instant answers while typing: the last word may be unfinished.
         should.append(
@@ -109,46 +99,99 @@ def search_body(
         .highlight("summary", number_of_fragments=0)
         .highlight("body", fragment_size=EXCERPT_LENGTH - 40, number_of_fragments=1)
     )
-    if typos is None:
-        # Which words does the index not know, even stemmed (« piscines » is known through
-        # « piscine »)? And what would they be, spelt like words of the answers?
-        term = {"suggest_mode": "missing", "min_word_length": 4, "prefix_length": PREFIX_LENGTH, "size": 1}
-        search = search.suggest("unknown_stems", text, term={"field": "stems", **term})
-        search = search.suggest("spelling", text, term={"field": "spell", **term})
     return search.to_dict()
+
+
+def suggest_body(text: str) -> dict:
+    """Only the suggesters, no search: which words of `text` does the index not know, even
+    stemmed (« piscines » is known through « piscine »)? And what would they be, spelt like
+    words of the answers? Cheap (a few term dictionary lookups), and asked only for words
+    the engine has not seen lately (`word_verdicts`).
+    """
+    term = {"suggest_mode": "missing", "min_word_length": 4, "prefix_length": PREFIX_LENGTH}
+    search = Search().extra(size=0, track_total_hits=False)
+    search = search.suggest("unknown_stems", text, term={"field": "stems", "size": 1, **term})
+    search = search.suggest("spelling", text, term={"field": "spell", "size": MAX_CORRECTIONS, **term})
+    return search.to_dict()
+
+
+def _typo_clause(corrections: tuple[tuple[str, float], ...]) -> Q:
+    """The known words near a typo, each at its weight; the best one counts."""
+    return Q(
+        "dis_max",
+        queries=[
+            Q(
+                "multi_match",
+                query=known,
+                fields=SEARCH_FIELDS,
+                type="most_fields",
+                operator="or",
+                auto_generate_synonyms_phrase_query=False,
+                boost=weight,
+            )
+            for known, weight in corrections
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the index says of one query word: unknown but near known words, and its spelling."""
+
+    typo: bool = False
+    spelling: str | None = None
+    corrections: tuple[tuple[str, float], ...] = ()  # (known word, weight)
 
 
 def _entries(answer: dict, name: str) -> dict[int, dict]:
     return {entry["offset"]: entry for entry in answer.get("suggest", {}).get(name, [])}
 
 
-def unknown_words(answer: dict, text: str) -> list[str]:
-    """Words of `text` the index does not know (even stemmed) but that are near words it knows."""
-    unknown = _entries(answer, "unknown_stems")
-    return [
-        text[offset : offset + entry["length"]]
-        for offset, entry in sorted(unknown.items())
-        if entry.get("options")
-    ]
+def word_verdicts(answer: dict, text: str, language: str) -> dict[str, Verdict]:
+    """A verdict for every word of `text` (words joined by single spaces), from the suggesters.
 
-
-def did_you_mean(answer: dict, text: str, language: str) -> str | None:
-    """`text` with its misspelt words replaced by the nearest words of the answers, if any.
-
-    A word missing from the answers' vocabulary is misspelt unless it is only another
-    form of the word found (same Snowball stem as the database engine uses: « piscines »
-    is fine, « piscinne » and « permi » are not).
+    A word is a typo if the index does not know it, even stemmed (« piscines » is known
+    through « piscine »), but knows words near it. A word missing from the answers'
+    vocabulary is misspelt unless it is only another form of the word found (same
+    Snowball stem as the database engine uses: « piscines » is fine, « piscinne » and
+    « permi » are not).
     """
-    corrected, last, changed = [], 0, False
-    for offset, entry in sorted(_entries(answer, "spelling").items()):
-        if not entry.get("options"):
-            continue
-        word, option = text[offset : offset + entry["length"]], entry["options"][0]["text"]
-        if stem(word, language) == stem(option, language):
-            continue
-        corrected += [text[last:offset], option]
-        last, changed = offset + entry["length"], True
-    return "".join([*corrected, text[last:]]) if changed else None
+    unknown, spelling = _entries(answer, "unknown_stems"), _entries(answer, "spelling")
+    verdicts, offset = {}, 0
+    for word in text.split(" "):
+        typo = bool(unknown.get(offset, {}).get("options"))
+        options = [option["text"] for option in spelling.get(offset, {}).get("options", [])]
+        spelt = options[0] if options else None
+        if spelt and stem(spelt, language) == stem(word, language):
+            spelt = None
+        near = corrections(word, options) if typo else ()
+        verdicts[word] = Verdict(typo=bool(near), spelling=spelt, corrections=near)
+        offset += len(word) + 1
+    return verdicts
+
+
+def corrections(word: str, options: list[str]) -> tuple[tuple[str, float], ...]:
+    """The suggester's known words within the edits the database engine allows for a word of
+    this length (`max_typos`). Weighted as Lucene weighs a fuzzy match (the share of letters
+    kept), times CORRECTION_WEIGHT: a short real word the index lacks (« hier ») counts little
+    once "corrected" (« hiver »)."""
+    found = []
+    for option in options:
+        distance = damerau_levenshtein(word, option)
+        if 0 < distance <= max_typos(word):
+            found.append((option, round(CORRECTION_WEIGHT * (1 - distance / len(word)), 3)))
+    return tuple(found)
+
+
+def unknown_words(words: list[str], verdicts: dict[str, Verdict]) -> dict[str, tuple[tuple[str, float], ...]]:
+    """The typos of the query, in query order, each with the known words to try instead."""
+    return {word: verdicts[word].corrections for word in words if verdicts[word].typo}
+
+
+def did_you_mean(words: list[str], verdicts: dict[str, Verdict]) -> str | None:
+    """The query with its misspelt words replaced by the nearest words of the answers, if any."""
+    spelt = [verdicts[word].spelling or word for word in words]
+    return " ".join(spelt) if spelt != words else None
 
 
 def completion_body(prefix: str, *, limit: int) -> dict:
@@ -162,4 +205,14 @@ def completion_body(prefix: str, *, limit: int) -> dict:
     return search.to_dict()
 
 
-__all__ = ["BOOSTS", "completion_body", "did_you_mean", "query_text", "search_body", "unknown_words"]
+__all__ = [
+    "BOOSTS",
+    "Verdict",
+    "completion_body",
+    "did_you_mean",
+    "query_text",
+    "search_body",
+    "suggest_body",
+    "unknown_words",
+    "word_verdicts",
+]

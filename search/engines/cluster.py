@@ -26,8 +26,17 @@ from wagtail.models import Page
 from ..cluster.client import Cluster, ClusterConfig, ClusterError, ClusterUnavailable
 from ..cluster.index import LANGUAGES, alias_name, build_index, document_body, new_index_name, synonym_lines
 from ..cluster.index import synonym_settings as build_synonym_settings
-from ..cluster.queries import completion_body, did_you_mean, query_text, search_body, unknown_words
-from ..documents import is_searchable, knowledge_models, page_document
+from ..cluster.queries import (
+    completion_body,
+    did_you_mean,
+    query_text,
+    search_body,
+    suggest_body,
+    unknown_words,
+    word_verdicts,
+)
+from ..cluster.vocabulary import VOCABULARY
+from ..documents import PageDocument, is_searchable, knowledge_models, page_document
 from .base import EngineHit, EngineResult, EngineUnavailable, SearchEngine
 
 logger = logging.getLogger(__name__)
@@ -36,6 +45,8 @@ WARNING_INTERVAL = 60.0
 BULK_CHUNK = 500
 # Writes and index management may take longer than a citizen's search.
 ADMIN_TIMEOUT = 60.0
+# What a search reads of the answer: less JSON to send and decode.
+ANSWER_FIELDS = "took,hits.total,hits.hits._score,hits.hits._source,hits.hits.highlight,suggest"
 
 _warned_at: dict[str, float] = {}
 _warn_lock = threading.Lock()
@@ -94,6 +105,7 @@ class ClusterEngine(SearchEngine):
         self.client_options = client_options or {}
         self._cluster: Cluster | None = None
         self._down_until = 0.0
+        self.vocabulary = VOCABULARY
 
     @property
     def cluster(self) -> Cluster:
@@ -123,19 +135,26 @@ class ClusterEngine(SearchEngine):
             raise ClusterUnavailable(f"{self.name} marked down after a failure; retrying shortly")
         arguments = {"language": language, "limit": limit, "offset": offset, "topic_id": topic_id}
         text = query_text(parsed_query)
-        answer = self._search(language, search_body(parsed_query, **arguments))
-        suggestion = did_you_mean(answer, text, language)
-        typos = unknown_words(answer, text)
-        if typos:
-            answer = self._search(language, search_body(parsed_query, typos=typos, **arguments))
+        words = text.split(" ")
+        verdicts = self.vocabulary.known(self.alias(language), words)
+        if verdicts is None:
+            # Words not seen lately: ask the suggesters about them first, so that the one
+            # search knows the typos (a cheap request, then one search, even with typos).
+            verdicts = word_verdicts(self._search(language, suggest_body(text)), text, language)
+            self.vocabulary.remember(self.alias(language), verdicts)
+        answer = self._search(
+            language, search_body(parsed_query, typos=unknown_words(words, verdicts), **arguments)
+        )
         self._down_until = 0.0
         result = self._result(answer)
-        result.suggestion = suggestion
+        result.suggestion = did_you_mean(words, verdicts)
         return result
 
     def _search(self, language: str, body: dict) -> dict:
         try:
-            return self.cluster.request("POST", f"/{self.alias(language)}/_search", body)
+            return self.cluster.request(
+                "POST", f"/{self.alias(language)}/_search", body, params={"filter_path": ANSWER_FIELDS}
+            )
         except (ClusterUnavailable, ClusterError) as error:
             self._mark_down(error)
             if isinstance(error, EngineUnavailable):
@@ -231,6 +250,7 @@ class ClusterEngine(SearchEngine):
                 self._request("DELETE", f"/{old}")
 
     def _load(self, index: str, documents: list[dict], refresh: str | None = None) -> None:
+        self.vocabulary.forget()
         for start in range(0, len(documents), BULK_CHUNK):
             actions = []
             for document in documents[start : start + BULK_CHUNK]:
@@ -258,7 +278,16 @@ class ClusterEngine(SearchEngine):
         if removed:
             self.remove_pages(removed)
 
+    def index_documents(self, documents: Iterable[PageDocument]) -> None:
+        """Loads ready-made documents (bulk loaders, benchmarks) into each language's current index."""
+        by_language: dict[str, list[dict]] = {}
+        for document in documents:
+            by_language.setdefault(document.language, []).append(document_body(document))
+        for language, bodies in by_language.items():
+            self._load(self.ensure_index(language), bodies, refresh="true")
+
     def _delete_ids(self, ids: Iterable[int], *, skip: str | None = None) -> None:
+        self.vocabulary.forget()
         ids = list(ids)
         for language in LANGUAGES:
             if language == skip or not ids:
@@ -309,6 +338,7 @@ class ClusterEngine(SearchEngine):
         analysis settings replaced and reopened (searches fall back to the database for
         that second).
         """
+        self.vocabulary.forget()
         for language in languages:
             index = self.current_index(language)
             if index is None:
@@ -329,6 +359,7 @@ class ClusterEngine(SearchEngine):
 
     def delete_indices(self) -> None:
         """Removes every index of this environment's prefix (tests, `rebuild_search_index --drop`)."""
+        self.vocabulary.forget()
         for language in LANGUAGES:
             for name in self.index_names(language):
                 self._request("DELETE", f"/{name}")

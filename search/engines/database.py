@@ -24,7 +24,7 @@ from django.db import transaction
 from wagtail.models import Page
 
 from ..documents import PageDocument, is_searchable, knowledge_models, page_document, terms
-from ..query import FuzzyVocabulary, ParsedQuery, Slot, stem
+from ..query import TYPO_WEIGHTS, FuzzyVocabulary, ParsedQuery, Slot, stem
 from .base import EngineHit, EngineResult, SearchEngine
 
 # Field weights and length normalisation (BM25F). Editors' words weigh more than body text.
@@ -34,7 +34,6 @@ B = {"title": 0.4, "keywords": 0.3, "summary": 0.5, "body": 0.75}
 K1 = 1.2
 PHRASE_FIELDS = ("title", "keywords", "summary")
 PHRASE_WEIGHT = 0.6
-TYPO_WEIGHTS = {1: 0.9, 2: 0.7}
 COMPLETION_WEIGHT = 0.7
 # Pages scoring under this share of the best page are noise from a common word.
 RELATIVE_CUTOFF = 0.12

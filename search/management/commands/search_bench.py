@@ -1,13 +1,16 @@
-"""Search latency at scale: the deflection layer vs stock Wagtail search, same content, same run.
+"""Search latency at scale: the deflection layer (database and cluster engines) vs stock Wagtail.
 
-    python manage.py search_bench [--sizes 1000 10000] [--output tmp/bench.json] [--report tmp/bench.json]
+    python manage.py search_bench [--sizes 1000 10000] [--cluster opensearch://127.0.0.1:9251]
+                                  [--output tmp/bench.json] [--report tmp/bench.json]
 
 Runs in a throwaway database (a test database of the configured engine: SQLite or
 PostgreSQL). Pages are created in bulk (treebeard paths computed here, rows
 inserted directly, Wagtail's own index filled with `add_bulk`), not through the
 page-by-page importer; the project's index rows are written from the same
-generated text (`DatabaseEngine.index_documents`). The queries are the dev and
-demo labelled queries, each run against both engines.
+generated text (`DatabaseEngine.index_documents`), and so are the cluster's
+documents when `--cluster` names one (in indices of a throwaway prefix, deleted
+at the end). The queries are the dev and demo labelled queries, each run against
+every engine in the same process, one after the other.
 """
 
 import json
@@ -18,7 +21,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -61,15 +64,29 @@ class Command(BaseCommand):
             default=90.0,
             help="Seconds of measuring per engine and size (at least 30 queries).",
         )
+        parser.add_argument(
+            "--cluster",
+            default="",
+            help="Also measure the cluster engine on this SEARCH_URL (opensearch://… or elasticsearch://…).",
+        )
+        parser.add_argument(
+            "--engines",
+            nargs="+",
+            choices=["deflection", "cluster", "wagtail"],
+            default=["deflection", "cluster", "wagtail"],
+            help="Which engines to measure (cluster only with --cluster).",
+        )
         parser.add_argument("--output", help="Append the measures to this JSON file.")
         parser.add_argument("--report", help="Only print the table of the measures in this JSON file.")
 
-    def handle(self, *args, sizes, repeat, budget, output, report, **options):
+    def handle(self, *args, sizes, repeat, budget, cluster, engines, output, report, **options):
         if report:
             self.stdout.write(self.table(json.loads(Path(report).read_text())))
             return
         settings.SEARCH_LOG_QUERIES = False
         settings.SEARCH_URL = ""
+        self.engines = engines
+        self.cluster = self.cluster_engine(cluster) if cluster and "cluster" in engines else None
         database = settings.DATABASES["default"]
         original = database["NAME"]
         database.setdefault("TEST", {})
@@ -94,6 +111,8 @@ class Command(BaseCommand):
                 measures += self.measure(vendor, size, repeat, budget)
         finally:
             connection.creation.destroy_test_db(original, verbosity=0)
+            if self.cluster is not None:
+                self.cluster.delete_indices()
         if output:
             path = Path(output)
             previous = json.loads(path.read_text()) if path.exists() else []
@@ -101,6 +120,19 @@ class Command(BaseCommand):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(previous + measures, indent=1))
         self.stdout.write(self.table(measures))
+
+    @staticmethod
+    def cluster_engine(url: str):
+        """The cluster engine on throwaway indices; refuses to measure a cluster that is not there."""
+        from search.engines.cluster import ClusterEngine
+
+        settings.SEARCH_INDEX_PREFIX = f"bench-{uuid.uuid4().hex[:8]}"
+        engine = ClusterEngine(url)
+        try:
+            engine.cluster.request("GET", "/_cluster/health", params={"wait_for_status": "yellow"})
+        except Exception as error:
+            raise CommandError(f"No search cluster answers at {url}: {error}") from error
+        return engine
 
     # --- content ----------------------------------------------------------------------------
 
@@ -191,25 +223,26 @@ class Command(BaseCommand):
             prefix = {
                 language: Page.objects.get(pk=topic.pk).get_url() for language, (topic, _l) in topics.items()
             }
-            DatabaseEngine().index_documents(
-                [
-                    PageDocument(
-                        page_id=ids[page.path],
-                        language=language,
-                        kind="faq",
-                        source_id="",
-                        topic_id=topic_id,
-                        url=f"{prefix[language]}{page.slug}/",
-                        title=title,
-                        keywords=", ".join(entry.get("keywords") or []),
-                        summary=summary,
-                        body=body,
-                    )
-                    for page, (language, topic_id, title, summary, body, entry) in zip(
-                        pages, documents, strict=True
-                    )
-                ]
-            )
+            page_documents = [
+                PageDocument(
+                    page_id=ids[page.path],
+                    language=language,
+                    kind="faq",
+                    source_id="",
+                    topic_id=topic_id,
+                    url=f"{prefix[language]}{page.slug}/",
+                    title=title,
+                    keywords=", ".join(entry.get("keywords") or []),
+                    summary=summary,
+                    body=body,
+                )
+                for page, (language, topic_id, title, summary, body, entry) in zip(
+                    pages, documents, strict=True
+                )
+            ]
+            DatabaseEngine().index_documents(page_documents)
+        if self.cluster is not None:
+            self.cluster.index_documents(page_documents)
         from modelsearch.backends import get_search_backend
 
         backend = get_search_backend()
@@ -228,12 +261,19 @@ class Command(BaseCommand):
         random.Random(0).shuffle(queries)  # noqa: S311
         for q, lang in queries[:5] + [("garbage", "en")]:  # warm-up: loads each language's index
             search_pages(q, language=lang, log=False)
-            wagtail_search(q, lang)
+            if "wagtail" in self.engines:
+                wagtail_search(q, lang)
+        runs = [("deflection", self.on_engine("", search_pages))]
+        if self.cluster is not None:
+            runs.append(("cluster", self.on_engine(self.cluster_url, search_pages)))
+            for q, lang in queries:  # a long-running node has its JIT warm: one pass is not measured
+                runs[-1][1](q, lang)
+            # …but the words of the measured queries must not be known in advance.
+            self.cluster.vocabulary.forget()
+        runs.append(("wagtail", wagtail_search))
+        runs = [(name, run) for name, run in runs if name in self.engines]
         results = []
-        for name, run in (
-            ("deflection", lambda q, lang: search_pages(q, language=lang, log=False)),
-            ("wagtail", wagtail_search),
-        ):
+        for name, run in runs:
             timings = []
             deadline = time.perf_counter() + budget
             for q, lang in queries * repeat:
@@ -254,20 +294,46 @@ class Command(BaseCommand):
             )
         return results
 
+    @property
+    def cluster_url(self) -> str:
+        return self.cluster.config.http_url.replace("http", self.cluster.config.flavour, 1)
+
+    @staticmethod
+    def on_engine(url: str, search_pages):
+        """A search on the engine of `url` ("" for the database); a fallback would void the measure."""
+
+        def run(q: str, lang: str):
+            settings.SEARCH_URL = url
+            try:
+                response = search_pages(q, language=lang, log=False)
+            finally:
+                settings.SEARCH_URL = ""
+            if url and response.engine == "database":
+                raise CommandError(f"The cluster did not answer {q!r}: the measure would be the database's.")
+            return response
+
+        return run
+
     @staticmethod
     def table(measures: list[dict]) -> str:
+        """One line per database and size: each engine's p50/p95, and p95 as a ratio of stock Wagtail's."""
         by_key = {(m["database"], m["size"], m["engine"]): m for m in measures}
-        lines = [
-            "| database | answers | deflection p50 | deflection p95 | Wagtail p50 | Wagtail p95 "
-            "| p95 ratio |",
-            "|---|---:|---:|---:|---:|---:|---:|",
+        engines = [
+            name
+            for name in ("deflection", "cluster", "wagtail")
+            if any(m["engine"] == name for m in measures)
         ]
+        labels = {"deflection": "database engine", "cluster": "cluster engine", "wagtail": "stock Wagtail"}
+        header = ["database", "answers"] + [f"{labels[name]} p50 / p95" for name in engines]
+        header += [f"{labels[name]} p95 ÷ Wagtail p95" for name in engines if name != "wagtail"]
+        lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
         for database, size in sorted({(m["database"], m["size"]) for m in measures}):
-            ours, stock = by_key.get((database, size, "deflection")), by_key.get((database, size, "wagtail"))
-            if not ours or not stock:
-                continue
-            lines.append(
-                f"| {database} | {size:,} | {ours['p50']:.1f} ms | {ours['p95']:.1f} ms "
-                f"| {stock['p50']:.1f} ms | {stock['p95']:.1f} ms | {ours['p95'] / stock['p95']:.2f}× |"
-            )
+            row = [database, f"{size:,}"]
+            found = [by_key.get((database, size, name)) for name in engines]
+            row += [f"{m['p50']:.1f} / {m['p95']:.1f} ms" if m else "–" for m in found]
+            stock = by_key.get((database, size, "wagtail"))
+            for name, m in zip(engines, found, strict=True):
+                if name != "wagtail":
+                    row.append(f"{m['p95'] / stock['p95']:.2f}" if m and stock else "–")
+            lines.append("| " + " | ".join(row) + " |")
         return "\n".join(lines)
