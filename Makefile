@@ -49,11 +49,14 @@ messages: install ## Update and compile the French and English catalogues of eve
 		(cd $$app && ../$(PY) ../manage.py makemessages -l fr -l en --no-obsolete >/dev/null && ../$(PY) ../manage.py compilemessages >/dev/null); \
 	done
 
-bench-search: install ## Search latency p50/p95 at 1,000 and 10,000 answers on SQLite and PostgreSQL, vs stock Wagtail
+bench-search: install ## Search latency p50/p95 at 1,000 and 10,000 answers: database and OpenSearch engines vs stock Wagtail, on SQLite and PostgreSQL
 	mkdir -p tmp && rm -f tmp/bench-search.json
-	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py search_bench --sizes 1000 10000 --output tmp/bench-search.json
+	bash tests/services/opensearch.sh start
 	bash tests/services/postgres.sh start
-	DJANGO_SETTINGS_MODULE=portal.settings.test DATABASE_URL=postgres://postgres@127.0.0.1:54329/portal_bench_search $(PY) manage.py search_bench --sizes 1000 10000 --output tmp/bench-search.json
+	trap 'bash tests/services/opensearch.sh stop' EXIT; \
+	CLUSTER=$$(bash tests/services/opensearch.sh url); \
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py search_bench --sizes 1000 10000 --cluster $$CLUSTER --output tmp/bench-search.json && \
+	DJANGO_SETTINGS_MODULE=portal.settings.test DATABASE_URL=postgres://postgres@127.0.0.1:54329/portal_bench_search $(PY) manage.py search_bench --sizes 1000 10000 --cluster $$CLUSTER --output tmp/bench-search.json
 	@echo; $(PY) manage.py search_bench --report tmp/bench-search.json
 
 bench-requests: install ## 1,000 request submissions from 50 concurrent clients against a served portal on PostgreSQL

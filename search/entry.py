@@ -8,7 +8,7 @@ Results are live, public answer and service pages of the requested language,
 best first (editors' promotions on top), each with an excerpt where matched
 terms are wrapped in <mark>.
 
-Engine selection: the `SEARCH_URL` setting (or environment variable). Unset →
+Engine selection: the `SEARCH_URL` setting (from the environment variable). Empty →
 the database engine. `opensearch://…` or `elasticsearch://…` → the cluster
 engine from `search.engines.cluster`; when it cannot answer (connection refused,
 timeout), the database engine answers and `engine` says "database".
@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import os
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -65,7 +64,8 @@ class SearchResponse:
 
 
 def search_url() -> str:
-    return getattr(settings, "SEARCH_URL", None) or os.environ.get("SEARCH_URL", "")
+    # The setting reads the environment (portal.settings.base); "" forces the database engine.
+    return getattr(settings, "SEARCH_URL", "")
 
 
 _cluster_engines: dict[str, SearchEngine] = {}

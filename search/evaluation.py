@@ -103,11 +103,28 @@ def evaluate(
     return evaluation
 
 
-def deflection_search(q: str, lang: str) -> list[str]:
+class FellBack(RuntimeError):
+    """The cluster did not answer: a measure of it would be the database engine's."""
+
+
+def search_on(search_url: str, q: str, lang: str, limit: int = 10):
+    """`search_pages` on the engine of `search_url` ("" for the database engine), never a fallback."""
+    from django.conf import settings
+
     from .entry import search_pages
 
-    response = search_pages(q, language=lang, limit=10, log=False)
-    return [hit.source_id or "" for hit in response.results]
+    saved, settings.SEARCH_URL = getattr(settings, "SEARCH_URL", ""), search_url
+    try:
+        response = search_pages(q, language=lang, limit=limit, log=False)
+    finally:
+        settings.SEARCH_URL = saved
+    if search_url and response.engine == "database":
+        raise FellBack(f"The cluster at {search_url} did not answer {q!r}")
+    return response
+
+
+def deflection_search(q: str, lang: str, search_url: str = "") -> list[str]:
+    return [hit.source_id or "" for hit in search_on(search_url, q, lang).results]
 
 
 def wagtail_search(q: str, lang: str) -> list[str]:

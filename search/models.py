@@ -70,6 +70,31 @@ class IndexState(models.Model):
         return cls.objects.filter(language=language).values_list("token", flat=True).first() or ""
 
 
+class PendingSync(models.Model):
+    """A change the cluster missed because it was down: replayed when it answers again.
+
+    `kind` is "page" (key: the page id, re-indexed or removed as it stands then) or
+    "synonyms" (key: the language). The database engine never needs this: it is
+    written in the same transaction as the content.
+    """
+
+    kind = models.CharField(max_length=10)
+    key = models.CharField(max_length=20)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="search_pending_sync_unique")]
+
+    def __str__(self):
+        return f"{self.kind} {self.key}"
+
+    @classmethod
+    def remember(cls, *, pages=(), synonyms=()) -> None:
+        rows = [cls(kind="page", key=str(page_id)) for page_id in pages]
+        rows += [cls(kind="synonyms", key=language) for language in synonyms]
+        cls.objects.bulk_create(rows, ignore_conflicts=True)
+
+
 class Synonym(models.Model):
     """Words citizens type and the word the answers use (« vidanges, poubelles ⇒ ordures ménagères »)."""
 

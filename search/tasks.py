@@ -1,42 +1,50 @@
-"""Index sync as background tasks (django-tasks): the index follows the content."""
+"""Index sync as background tasks (django-tasks): the index follows the content.
+
+Each task goes through `search.sync.apply`, so a cluster that is down misses nothing.
+"""
 
 from django_tasks import task
 
-from wagtail.models import Page
+from . import sync
 
 
 @task()
-def index_pages_task(page_ids: list[int]) -> int:
+def index_pages_task(page_ids: list[int]) -> None:
     """Refresh these pages in every active engine; pages gone or not live leave the index."""
-    from .entry import active_engines
-
-    pages = list(Page.objects.filter(pk__in=page_ids).specific())
-    missing = set(page_ids) - {page.pk for page in pages}
-    for engine in active_engines():
-        engine.index_pages(pages)
-        if missing:
-            engine.remove_pages(sorted(missing))
-    return len(pages)
+    sync.apply(lambda engine: sync.index_or_remove(engine, page_ids), pages=page_ids)
 
 
 @task()
 def remove_pages_task(page_ids: list[int]) -> None:
-    from .entry import active_engines
-
-    for engine in active_engines():
-        engine.remove_pages(page_ids)
+    sync.apply(lambda engine: engine.remove_pages(page_ids), pages=page_ids)
 
 
 @task()
 def synonyms_changed_task(language: str) -> None:
-    from .entry import active_engines
+    sync.apply(lambda engine: engine.synonyms_changed(language), synonyms=[language])
 
-    for engine in active_engines():
-        engine.synonyms_changed(language)
+
+@task()
+def replay_pending_task() -> int:
+    """The cluster is back: apply what it missed (a no-op when nothing is pending)."""
+    from .entry import cluster_engine
+
+    engine = cluster_engine()
+    if engine is None:
+        return 0
+    try:
+        return sync.replay(engine)
+    except sync.CLUSTER_DOWN:
+        return 0  # down again: the next change or search that reaches it will retry
 
 
 @task()
 def rebuild_index_task() -> int:
     from .entry import active_engines
+    from .models import PendingSync
 
-    return max(engine.rebuild() for engine in active_engines())
+    # A rebuild covers every change made before it starts.
+    pending = list(PendingSync.objects.values_list("pk", flat=True))
+    count = max(engine.rebuild() for engine in active_engines())
+    PendingSync.objects.filter(pk__in=pending).delete()
+    return count

@@ -118,9 +118,19 @@ class ClusterEngine(SearchEngine):
 
     # --- outages --------------------------------------------------------------------------
 
-    def _mark_down(self, error: BaseException) -> None:
+    def mark_down(self, error: BaseException) -> None:
         self._down_until = time.monotonic() + self.retry_after
         warn_unavailable(self.name, error)
+
+    def _came_back(self) -> None:
+        """The cluster answers again: apply the changes it missed, in the background."""
+        from ..models import PendingSync
+        from ..tasks import replay_pending_task
+
+        self._down_until = 0.0
+        logger.warning("Search engine %s answers again", self.name)
+        if PendingSync.objects.exists():
+            replay_pending_task.enqueue()
 
     @property
     def is_marked_down(self) -> bool:
@@ -145,7 +155,8 @@ class ClusterEngine(SearchEngine):
         answer = self._search(
             language, search_body(parsed_query, typos=unknown_words(words, verdicts), **arguments)
         )
-        self._down_until = 0.0
+        if self._down_until:
+            self._came_back()
         result = self._result(answer)
         result.suggestion = did_you_mean(words, verdicts)
         return result
@@ -156,7 +167,7 @@ class ClusterEngine(SearchEngine):
                 "POST", f"/{self.alias(language)}/_search", body, params={"filter_path": ANSWER_FIELDS}
             )
         except (ClusterUnavailable, ClusterError) as error:
-            self._mark_down(error)
+            self.mark_down(error)
             if isinstance(error, EngineUnavailable):
                 raise
             raise EngineUnavailable(str(error)) from error
@@ -193,7 +204,7 @@ class ClusterEngine(SearchEngine):
                 "POST", f"/{self.alias(language)}/_search", completion_body(prefix, limit=limit)
             )
         except (ClusterUnavailable, ClusterError) as error:
-            self._mark_down(error)
+            self.mark_down(error)
             raise EngineUnavailable(str(error)) from error
         options = answer.get("suggest", {}).get("instant", [{}])[0].get("options", [])
         return [

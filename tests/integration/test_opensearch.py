@@ -2,15 +2,20 @@
 
 import json
 import logging
+import os
+import re
 import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import elastic_transport
 import pytest
 
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from wagtail.models import Page
 
@@ -23,7 +28,7 @@ from search.engines.cluster import ClusterEngine
 from search.engines.database import DatabaseEngine
 from search.entry import search_pages
 from search.evaluation import evaluate, read_queries
-from search.models import Synonym
+from search.models import PendingSync, Synonym
 from search.query import parse_query
 from tests.factories import entry_line, import_lines
 
@@ -427,6 +432,52 @@ def test_search_returns_to_the_cluster_when_it_is_back(corpus, cluster_engine, s
     relay.close()
 
 
+def test_changes_made_while_the_cluster_is_down_reach_it_when_it_is_back(
+    corpus, cluster_engine, settings, reset_warnings
+):
+    relay = Relay(cluster_engine.config.port)
+    engine = ClusterEngine(
+        f"opensearch://127.0.0.1:{relay.port}", prefix=cluster_engine.prefix, timeout=2, retry_after=0.2
+    )
+    settings.SEARCH_URL = use_engine(engine)
+    assert search_pages("piscine", language="fr").engine == "opensearch"
+    relay.close()
+    # An editor publishes and unpublishes while the cluster is down: no error, nothing lost.
+    report = import_lines(
+        entry_line(source_id="feuilles-fr", title="Collecte des feuilles mortes", summary="En octobre.")
+    )
+    assert report.ok, report.errors
+    AnswerPage.objects.get(source_id="eco-fr").unpublish()
+    response = search_pages("feuilles mortes", language="fr")
+    assert (response.engine, response.results[0].source_id) == ("database", "feuilles-fr")
+    assert PendingSync.objects.count() >= 2
+    assert "feuilles-fr" not in cluster_ids(cluster_engine)
+    # The cluster is back: the first search that reaches it has the missed changes applied.
+    relay.open()
+    time.sleep(0.3)
+    assert search_pages("piscine", language="fr").engine == "opensearch"
+    assert not PendingSync.objects.exists()
+    assert "feuilles-fr" in cluster_ids(cluster_engine)
+    assert "eco-fr" not in cluster_ids(cluster_engine)
+    response = search_pages("feuilles mortes", language="fr")
+    assert (response.engine, response.results[0].source_id) == ("opensearch", "feuilles-fr")
+    relay.close()
+
+
+def test_rebuild_search_index_pending(corpus, cluster_engine, settings, reset_warnings):
+    PendingSync.remember(pages=[AnswerPage.objects.get(source_id="rec-fr").pk])
+    AnswerPage.objects.filter(source_id="rec-fr").update(live=False)  # a change the cluster missed
+    down = ClusterEngine(f"opensearch://127.0.0.1:{free_port()}", prefix=cluster_engine.prefix, timeout=1)
+    settings.SEARCH_URL = use_engine(down)
+    with pytest.raises(CommandError, match="still down"):
+        call_command("rebuild_search_index", "--pending")
+    assert PendingSync.objects.count() == 1
+    settings.SEARCH_URL = use_engine(cluster_engine)
+    call_command("rebuild_search_index", "--pending")
+    assert not PendingSync.objects.exists()
+    assert "rec-fr" not in cluster_ids(cluster_engine)
+
+
 def test_missing_index_falls_back(corpus, cluster_engine, reset_warnings):
     cluster_engine.delete_indices()
     response = search_pages("piscine", language="fr")
@@ -501,7 +552,12 @@ def test_the_elasticsearch_client_sends_the_same_bodies(corpus, cluster_engine):
     # also matches the known words nearest to it.
     assert searches == [
         ("POST", suggest_body("permis pisicne")),
-        ("POST", search_body(parsed, language="fr", limit=5, typos={"pisicne": corrections("pisicne", ["piscine"])})),
+        (
+            "POST",
+            search_body(
+                parsed, language="fr", limit=5, typos={"pisicne": corrections("pisicne", ["piscine"])}
+            ),
+        ),
     ]
     assert [target.split("?")[0] for _, target, _ in ElasticsearchFacade.sent if "/_search" in target] == [
         f"/{engine.alias('fr')}/_search"
@@ -556,3 +612,37 @@ def test_relevance_on_the_dev_set(portal, cluster_engine, settings, capsys):
     assert means["R@1"] >= 0.80
     for style, scores in evaluation.by_style.items():
         assert scores.means()["R@3"] >= 0.90, style
+
+
+def test_search_eval_measures_both_engines_and_cleans_up(opensearch_url, tmp_path):
+    """`search_eval --engines database cluster` on a slice of the demo set, as a city would run it."""
+    demo = Path(__file__).resolve().parents[2] / "knowledge" / "demo"
+    lines = demo.joinpath("demo-content.jsonl").read_text(encoding="utf-8").splitlines()[:20]
+    known = {json.loads(line)["source_id"] for line in lines}
+    queries = [
+        line
+        for line in demo.joinpath("demo-queries.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip() and set(json.loads(line)["expected"]) <= known
+    ]
+    assert len(queries) >= 5
+    (tmp_path / "corpus.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    (tmp_path / "queries.jsonl").write_text("\n".join(queries), encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "manage.py", "search_eval", tmp_path / "corpus.jsonl", tmp_path / "queries.jsonl"]
+        + ["--engines", "database", "cluster", "--cluster", opensearch_url, "--quiet-misses"],
+        cwd=root,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "SEARCH_URL": ""},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    sections = done.stdout.split("\n== ")[1:]
+    assert [section.splitlines()[0] for section in sections] == ["database", "cluster"]
+    for section in sections:
+        assert "R@3=" in section
+    prefix = re.search(r"\((eval-[0-9a-f]+)-\*\)", done.stdout).group(1)
+    config = ClusterConfig.from_url(opensearch_url)
+    with urllib.request.urlopen(f"{config.http_url}/_cat/indices?format=json") as answer:  # noqa: S310
+        assert not [row["index"] for row in json.load(answer) if row["index"].startswith(prefix)]
