@@ -38,6 +38,22 @@ class MultipleFileField(forms.FileField):
         return checked
 
 
+class SourcePageField(forms.IntegerField):
+    """The answer page the citizen came from, in a hidden input: a hint for staff. A mangled
+    value is dropped rather than reported, as the citizen could neither see nor fix it."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, min_value=1, **kwargs)
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except ValidationError:
+            return None
+
+
 def normalise_phone(value: str) -> str:
     return re.sub(r"\D", "", value or "")
 
@@ -56,7 +72,7 @@ class DescribeForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    page = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    page = SourcePageField()
 
     def __init__(self, *args, request_type=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,7 +130,7 @@ class CitizenRequestForm(forms.Form):
     # A field people never see: robots fill it.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
     submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=20)
-    page = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    page = SourcePageField()
 
     def __init__(self, *args, request_type: RequestType, **kwargs):
         super().__init__(*args, **kwargs)

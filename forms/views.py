@@ -12,11 +12,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from wagtail.models import Page
 
 from search.entry import search_pages
+from search.jsonsafe import HTMLSafeJSONEncoder
 
 from .forms import CitizenRequestForm, DescribeForm, LookupForm, VerifyForm, normalise_phone
 from .models import CitizenRequest, RequestType, SuggestionEvent
@@ -65,7 +66,7 @@ def suggestions_for(query: str, request, *, request_type: str = "", log: bool = 
     return hits
 
 
-@require_GET
+@require_safe
 def request_start(request):
     """The standalone entry: every request type, grouped."""
     types = list(RequestType.objects.filter(is_active=True))
@@ -80,7 +81,7 @@ def request_start(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_form(request, slug):
     request_type = active_type(slug)
     if request.method == "GET":
@@ -147,19 +148,30 @@ def request_form(request, slug):
     return redirect("requests:confirmation", token=status_token(citizen_request))
 
 
-def request_from_token(token: str) -> CitizenRequest:
+def request_from_token(token: str) -> CitizenRequest | None:
+    """The request of a private link, or None when the link was altered or cut off."""
     reference = reference_from_status_token(token)
     if reference is None:
-        raise Http404(_("This link is not valid. Check that it was copied completely."))
-    return get_object_or_404(
-        CitizenRequest.objects.select_related("request_type", "department"), reference=reference
+        return None
+    return (
+        CitizenRequest.objects.select_related("request_type", "department")
+        .filter(reference=reference)
+        .first()
     )
 
 
+def invalid_link(request):
+    """A link cut off in an e-mail: say so, and offer the lookup by reference number instead."""
+    context = {"lookup_form": LookupForm(), "problem": "link"}
+    return render(request, "requests/status_lookup.html", context, status=404)
+
+
 @never_cache
-@require_GET
+@require_safe
 def request_confirmation(request, token):
     citizen_request = request_from_token(token)
+    if citizen_request is None:
+        return invalid_link(request)
     return render(
         request,
         "requests/confirmation.html",
@@ -172,7 +184,7 @@ def request_confirmation(request, token):
     )
 
 
-@require_GET
+@require_safe
 def suggestions_json(request):
     """Live suggestions while the subject is typed (progressive enhancement)."""
     if limit_exceeded(request, "suggest"):
@@ -192,7 +204,8 @@ def suggestions_json(request):
                 }
                 for hit in hits
             ],
-        }
+        },
+        encoder=HTMLSafeJSONEncoder,  # the query is echoed back
     )
 
 
@@ -209,7 +222,7 @@ def _live_page(page_id: int) -> Page:
     return page
 
 
-@require_GET
+@require_safe
 def suggestion_click(request, page_id):
     """Logs the click on a suggested answer, then opens it (works without JavaScript)."""
     page = _live_page(page_id)
@@ -305,10 +318,12 @@ def status_lookup(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def status_private(request, token):
     """The private link of the confirmation e-mail: everything, personal data included."""
     citizen_request = request_from_token(token)
+    if citizen_request is None:
+        return invalid_link(request)
     return render(
         request,
         "requests/status.html",

@@ -1,7 +1,7 @@
 from urllib.parse import urlsplit
 
-from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -17,7 +17,15 @@ def is_same_origin(request) -> bool:
     origin = request.headers.get("Origin") or request.headers.get("Referer")
     if not origin:
         return True  # Browsers without JavaScript or privacy settings may send neither.
-    return urlsplit(origin).netloc == request.get_host()
+    try:
+        netloc = urlsplit(origin).netloc
+    except ValueError:  # e.g. "http://[::1": a malformed header names no site, so not this one
+        return False
+    return netloc == request.get_host()
+
+
+def bad_vote(request, message: str):
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 # The vote is anonymous and idempotent, and answer pages must stay cacheable by a
@@ -27,11 +35,11 @@ def helpful_vote(request, page_id: int):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if not is_same_origin(request):
-        return HttpResponseBadRequest(_("This vote did not come from this site."))
+        return bad_vote(request, _("This vote did not come from this site."))
     page = get_object_or_404(Page.objects.live().public(), pk=page_id)
     answer = request.POST.get("helpful")
     if answer not in ("yes", "no"):
-        return HttpResponseBadRequest(_("Please answer “Yes” or “No”."))
+        return bad_vote(request, _("Please answer “Yes” or “No”."))
     visitor_id = request.COOKIES.get(VISITOR_COOKIE) or new_visitor_id()
     recorded = helpful_vote_record(page=page, visitor_id=visitor_id, is_helpful=answer == "yes")
     target = page.get_url(request=request)

@@ -13,6 +13,9 @@ from search.api import api as search_api
 
 from .sitemaps import sitemaps_by_language
 
+# In the site's layout and the language of the URL (Django's own has neither).
+handler400 = "portal.views.bad_request"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

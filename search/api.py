@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from .entry import MAX_LIMIT, search_pages
+from .jsonsafe import HTMLSafeJSONRenderer
 from .views import CONTROL_CHARACTERS, MAX_QUERY_LENGTH
 
 api = NinjaAPI(
@@ -20,6 +21,7 @@ api = NinjaAPI(
     version="1",
     description="Answers and services of the citizen portal, best first, in the requested language.",
     urls_namespace="api",
+    renderer=HTMLSafeJSONRenderer(),
 )
 
 

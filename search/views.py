@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from wagtail.models import Page
 
@@ -19,6 +19,8 @@ PAGE_SIZE = 10
 MAX_QUERY_LENGTH = 200
 MAX_PAGE = 50
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+# No table holds an id beyond a signed 64-bit integer, and SQLite fails on larger ones.
+MAX_DATABASE_ID = 2**63 - 1
 
 
 def clean_query(value: str) -> str:
@@ -34,6 +36,12 @@ def _positive_int(value, default=None, maximum=None):
     if number < 1:
         return default
     return min(number, maximum) if maximum else number
+
+
+def _database_id(value):
+    """A positive id that can be looked up, or None."""
+    number = _positive_int(value)
+    return number if number is not None and number <= MAX_DATABASE_ID else None
 
 
 def topics_for(language: str):
@@ -52,7 +60,7 @@ def request_url() -> str:
     return reverse("wagtail_serve", args=[""])
 
 
-@require_GET
+@require_safe
 def search_page(request):
     language = get_language()
     query = clean_query(request.GET.get("q", ""))
@@ -112,14 +120,14 @@ def search_page(request):
     return render(request, "search/search_page.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def result_click(request):
     """Records a click on a result (anonymously) and sends the citizen to the page."""
-    page_id = _positive_int(request.GET.get("page"))
+    page_id = _database_id(request.GET.get("page"))
     document = SearchDocument.objects.filter(page_id=page_id).first() if page_id else None
     if document is None:
         return HttpResponseRedirect(reverse("search:search"))
-    log_id = _positive_int(request.GET.get("log"))
+    log_id = _database_id(request.GET.get("log"))
     ClickLog.objects.create(
         query_log=QueryLog.objects.filter(pk=log_id).first() if log_id else None,
         page_id=document.page_id,
