@@ -1,5 +1,7 @@
 """Tracked requests: their types, the requests themselves, their timeline, files and e-mails."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -198,6 +200,16 @@ class CitizenRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def private_link_expired(self) -> bool:
+        """The e-mailed link shows personal data while the file is open, then for
+        `REQUESTS_PRIVATE_LINK_DAYS` days (Law 25: a forwarded or old e-mail should not
+        expose it for years). The status itself stays public by reference."""
+        if self.is_open:
+            return False
+        days = getattr(settings, "REQUESTS_PRIVATE_LINK_DAYS", 90)
+        return timezone.now() - self.status_changed_at > timedelta(days=days)
 
     @property
     def is_overdue(self) -> bool:

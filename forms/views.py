@@ -324,6 +324,15 @@ def status_private(request, token):
     citizen_request = request_from_token(token)
     if citizen_request is None:
         return invalid_link(request)
+    if citizen_request.private_link_expired:
+        # The status stays visible; the personal data needs the e-mail or phone again.
+        context = {
+            "citizen_request": citizen_request,
+            "verify_form": VerifyForm(),
+            "show_personal": citizen_request.pk in _verified_ids(request),
+            "link_expired": True,
+        }
+        return render(request, "requests/status.html", context)
     return render(
         request,
         "requests/status.html",

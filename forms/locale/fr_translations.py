@@ -255,6 +255,8 @@ FR = {
     "Request %(reference)s updated.": "Demande %(reference)s mise à jour.",
     "Request %(reference)s recorded. Give this reference to the citizen.": "Demande %(reference)s enregistrée. Donnez cette référence au citoyen.",
     "Request received": "Demande reçue",
+    "You can also find your request with its reference number.": "Vous pouvez aussi retrouver votre demande avec son numéro de référence.",
+    "This private link has expired, as the request was closed some time ago. The status is below; to see your personal information, confirm the e-mail or phone given with the request.": "Ce lien privé a expiré, car la demande a été fermée il y a un certain temps. L'état de la demande est ci-dessous; pour voir vos renseignements personnels, confirmez le courriel ou le téléphone indiqué avec la demande.",
 }
 
 ENTRY = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$')

@@ -156,6 +156,8 @@ SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "1.0"))
 SEARCH_RETRY_AFTER = float(os.environ.get("SEARCH_RETRY_AFTER", "5"))
 # Index names carry the environment: <prefix>-pages-<lang> (alias) → <prefix>-pages-<lang>-<timestamp>.
 SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "portal")
+# Seconds a process remembers what the cluster said of a word (known, typo, spelling).
+SEARCH_VOCABULARY_SECONDS = 300
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "xlsx"]
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_MODERATION_ENABLED = True
@@ -189,3 +191,6 @@ PORTAL_LANGUAGE_NAMES = {"fr": _("Français"), "en": _("English")}
 # Tracked requests (forms app): attachments are stored here, outside MEDIA_ROOT, never served.
 REQUESTS_PRIVATE_ROOT = BASE_DIR / "private"
 REQUESTS_REFERENCE_PREFIX = "RAE"
+# The e-mailed private link shows personal data while the request is open, then this many
+# days after it is closed; afterwards the citizen confirms the e-mail or phone again.
+REQUESTS_PRIVATE_LINK_DAYS = 90

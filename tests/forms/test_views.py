@@ -1,9 +1,11 @@
 import re
+from datetime import timedelta
 
 import pytest
 
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from forms.models import Attachment, CitizenRequest, Status, SuggestionEvent
 from forms.references import generate_reference
@@ -243,6 +245,26 @@ def test_private_link_shows_personal_data(client, submitted):
     page = client.get(f"/fr/suivi/{status_token(submitted)}/")
     assert page.status_code == 200 and VALID_DATA["name"] in page.text
     assert client.get("/fr/suivi/pas-un-jeton/").status_code == 404
+
+
+def test_private_link_stops_showing_personal_data_after_closing(client, submitted, settings):
+    settings.REQUESTS_PRIVATE_LINK_DAYS = 90
+    link = f"/fr/suivi/{status_token(submitted)}/"
+    CitizenRequest.objects.filter(pk=submitted.pk).update(
+        status="closed", status_changed_at=timezone.now() - timedelta(days=89)
+    )
+    assert VALID_DATA["name"] in client.get(link).text  # closed recently: still whole
+    CitizenRequest.objects.filter(pk=submitted.pk).update(
+        status_changed_at=timezone.now() - timedelta(days=91)
+    )
+    expired = client.get(link)
+    assert expired.status_code == 200 and "Ce lien privé a expiré" in expired.text
+    assert VALID_DATA["name"] not in expired.text and VALID_DATA["email"] not in expired.text
+    assert 'data-status="closed"' in expired.text  # the status itself stays visible
+    confirmed = client.post(
+        "/fr/suivi/", {"reference": submitted.reference, "contact": VALID_DATA["email"]}, follow=True
+    )
+    assert VALID_DATA["name"] in confirmed.text
 
 
 def test_lookups_are_rate_limited(client, submitted, settings):
