@@ -18,6 +18,7 @@ from wagtail.models import Page
 
 from search.entry import search_pages
 from search.jsonsafe import HTMLSafeJSONEncoder
+from search.views import clean_query  # logged text: no NUL, which PostgreSQL refuses
 
 from .forms import CitizenRequestForm, DescribeForm, LookupForm, VerifyForm, normalise_phone
 from .models import CitizenRequest, RequestType, SuggestionEvent
@@ -44,7 +45,7 @@ def active_type(slug: str) -> RequestType:
 
 def suggestions_for(query: str, request, *, request_type: str = "", log: bool = True) -> list:
     """Answers to look at first. Search being down never blocks a request."""
-    query = (query or "").strip()[:200]
+    query, request_type = clean_query(query), clean_query(request_type)[:80]
     if len(query) < 3:
         return []
     try:
@@ -228,7 +229,7 @@ def suggestion_click(request, page_id):
     page = _live_page(page_id)
     SuggestionEvent.objects.create(
         kind=SuggestionEvent.Kind.CLICKED,
-        query=request.GET.get("q", "")[:200],
+        query=clean_query(request.GET.get("q", "")),
         page=page,
         language=language(),
     )
@@ -247,7 +248,7 @@ def suggestion_answered(request, page_id):
     page = _live_page(page_id)
     SuggestionEvent.objects.create(
         kind=SuggestionEvent.Kind.ANSWERED,
-        query=request.POST.get("q", "")[:200],
+        query=clean_query(request.POST.get("q", "")),
         page=page,
         language=language(),
     )

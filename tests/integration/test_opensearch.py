@@ -416,31 +416,31 @@ class Relay:
             pass
 
 
-def test_search_returns_to_the_cluster_when_it_is_back(corpus, cluster_engine, settings, reset_warnings):
+@pytest.fixture
+def relayed_cluster(corpus, cluster_engine, settings, reset_warnings):
+    """The site searches on the real node through a relay the test can cut and restore."""
     relay = Relay(cluster_engine.config.port)
     engine = ClusterEngine(
         f"opensearch://127.0.0.1:{relay.port}", prefix=cluster_engine.prefix, timeout=2, retry_after=0.2
     )
     settings.SEARCH_URL = use_engine(engine)
     assert search_pages("piscine", language="fr").engine == "opensearch"
+    yield relay
+    relay.close()
+
+
+def test_search_returns_to_the_cluster_when_it_is_back(relayed_cluster):
+    relay = relayed_cluster
     relay.close()
     response = search_pages("piscine", language="fr")
     assert (response.engine, response.results[0].source_id) == ("database", "piscine-fr")
     relay.open()
     time.sleep(0.3)
     assert search_pages("piscine", language="fr").engine == "opensearch"
-    relay.close()
 
 
-def test_changes_made_while_the_cluster_is_down_reach_it_when_it_is_back(
-    corpus, cluster_engine, settings, reset_warnings
-):
-    relay = Relay(cluster_engine.config.port)
-    engine = ClusterEngine(
-        f"opensearch://127.0.0.1:{relay.port}", prefix=cluster_engine.prefix, timeout=2, retry_after=0.2
-    )
-    settings.SEARCH_URL = use_engine(engine)
-    assert search_pages("piscine", language="fr").engine == "opensearch"
+def test_changes_made_while_the_cluster_is_down_reach_it_when_it_is_back(relayed_cluster, cluster_engine):
+    relay = relayed_cluster
     relay.close()
     # An editor publishes and unpublishes while the cluster is down: no error, nothing lost.
     report = import_lines(
@@ -461,7 +461,6 @@ def test_changes_made_while_the_cluster_is_down_reach_it_when_it_is_back(
     assert "eco-fr" not in cluster_ids(cluster_engine)
     response = search_pages("feuilles mortes", language="fr")
     assert (response.engine, response.results[0].source_id) == ("opensearch", "feuilles-fr")
-    relay.close()
 
 
 def test_rebuild_search_index_pending(corpus, cluster_engine, settings, reset_warnings):
