@@ -49,20 +49,24 @@ def stop_words(language: str) -> list[str]:
 
 
 def synonym_lines(rows: Iterable[tuple[str, str]], language: str) -> list[str]:
-    """Editors' (terms, canonical) pairs → Solr rules that keep the typed word and add the canonical one.
+    """Editors' (terms, canonical) pairs → Solr rules that keep the typed words and add the canonical ones.
 
     Phrases are reduced to their content words first (the stop filter runs before the
-    synonym filter, and a rule with a hole in it would be rejected).
+    synonym filter, and a rule with a hole in it would be rejected). Each canonical word is
+    an alternative of its own: a path of several words in the synonym graph would require
+    them all, where editors list words any of which the answers may use (as the database
+    engine reads them).
     """
     lines = []
     for terms, canonical in rows:
-        target = " ".join(content_words(canonical, language))
-        if not target:
+        targets = list(dict.fromkeys(content_words(canonical, language)))
+        if not targets:
             continue
         for term in re.split(r"[,;\n]", terms):
             phrase = " ".join(content_words(term, language))
-            if phrase and phrase != target:
-                lines.append(f"{phrase} => {phrase}, {target}")
+            if phrase and phrase != " ".join(targets):
+                alternatives = [phrase, *(word for word in targets if word != phrase)]
+                lines.append(f"{phrase} => {', '.join(alternatives)}")
     return sorted(set(lines))
 
 
@@ -137,9 +141,18 @@ def synonym_settings(language: str, synonyms: list[str]) -> dict:
     }
 
 
+# The highlighter's marks (search.cluster.queries.MARK_START/END): never in a document.
+_MARKS = str.maketrans("", "", "\ue000\ue001")
+
+
+def clean(text: str) -> str:
+    return text.translate(_MARKS)
+
+
 def document_body(document: PageDocument) -> dict:
     """What the cluster stores for a page."""
-    keywords = [word.strip() for word in document.keywords.split(",") if word.strip()]
+    keywords = [clean(word.strip()) for word in document.keywords.split(",") if word.strip()]
+    title = clean(document.title)
     return {
         "page_id": document.page_id,
         "language": document.language,
@@ -147,9 +160,9 @@ def document_body(document: PageDocument) -> dict:
         "source_id": document.source_id,
         "topic_id": document.topic_id,
         "url": document.url,
-        "title": document.title,
+        "title": title,
         "keywords": keywords,
-        "summary": document.summary,
-        "body": document.body,
-        "complete": {"input": [document.title, *keywords]},
+        "summary": clean(document.summary),
+        "body": clean(document.body),
+        "complete": {"input": [title, *keywords]},
     }

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from elasticsearch_dsl import Q, Search
 
+from django.utils.html import escape
+
 from ..highlight import EXCERPT_LENGTH
 from ..query import damerau_levenshtein, max_typos, stem
 from .index import BOOSTS, SEARCH_FIELDS
@@ -28,7 +30,14 @@ MAX_CORRECTIONS = 3
 PHRASE_BOOST = 2.0
 PHRASE_SLOP = 2
 PREFIX_BOOST = 1.5
-MARK = {"pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html"}
+COMPLETION = "instant"
+# A completion field keeps the first 50 characters of each title (`max_input_length`):
+# more of the query can't match, and only makes the fuzzy automaton bigger.
+COMPLETION_MAX_LENGTH = 50
+# The cluster marks matches with two private-use characters, and the excerpt is escaped
+# here as on the database engine (same markup); documents never hold them (`index.clean`).
+MARK_START, MARK_END = "\ue000", "\ue001"
+MARK = {"pre_tags": [MARK_START], "post_tags": [MARK_END]}
 
 
 def query_text(parsed_query) -> str:
@@ -43,16 +52,23 @@ def search_body(
     offset: int = 0,
     topic_id: int | None = None,
     typos: dict[str, tuple[tuple[str, float], ...]] | None = None,
+    complete: str | None = None,
 ) -> dict:
     """Ranked live pages with a highlighted excerpt.
 
+    `complete` (instant answers: what the citizen has typed so far) adds the completion
+    suggester to the same request, so titles and keywords that start with it can fill
+    the list when the ranked search finds few answers yet.
+
     `typos` maps each word the index does not know to its nearest known words and their
     weights, which the cluster's spelling suggester found (a Levenshtein automaton over
-    the index's words). They are matched like query words, at that lower weight; the
-    best one counts. A typo without corrections is matched with fuzziness.
-    Like the database engine, a known word is never "corrected" into another one
-    (« cans » is not « cats »). Matching corrections rather than fuzzy terms keeps the
-    search as cheap as one without typos.
+    the index's words, within the edits a fuzzy query would allow). They are matched like
+    query words, at that lower weight; the best one counts. Like the database engine, a
+    known word is never "corrected" into another one (« cans » is not « cats »). Matching
+    corrections rather than fuzzy terms keeps the search as cheap as one without typos.
+
+    The excerpt marks every word the search matched: the phrase clause only re-ranks (a
+    phrase in the highlight query would mark a word only where the phrase is).
     """
     text = query_text(parsed_query)
     should = [
@@ -76,6 +92,7 @@ def search_body(
     ]
     for near in (typos or {}).values():
         should.append(_typo_clause(near))
+    matched_words = Q("bool", should=[should[0], *should[2:]])
     if parsed_query.prefix_last:
         # Instant answers while typing: the last word may be unfinished.
         should.append(
@@ -95,10 +112,12 @@ def search_body(
         .query(Q("bool", should=should, minimum_should_match=1, filter=filters))
         .source(["page_id"])
         .extra(from_=offset, size=limit)
-        .highlight_options(**MARK)
+        .highlight_options(**MARK, highlight_query=matched_words.to_dict())
         .highlight("summary", number_of_fragments=0)
         .highlight("body", fragment_size=EXCERPT_LENGTH - 40, number_of_fragments=1)
     )
+    if complete:
+        search = _completion(search, complete, limit=limit)
     return search.to_dict()
 
 
@@ -113,6 +132,13 @@ def suggest_body(text: str) -> dict:
     search = search.suggest("unknown_stems", text, term={"field": "stems", "size": 1, **term})
     search = search.suggest("spelling", text, term={"field": "spell", "size": MAX_CORRECTIONS, **term})
     return search.to_dict()
+
+
+def marked_html(fragment: str) -> str | None:
+    """A highlighted fragment as safe HTML with <mark>, or None if nothing in it is marked."""
+    if MARK_START not in fragment:
+        return None
+    return escape(fragment).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
 
 
 def _typo_clause(corrections: tuple[tuple[str, float], ...]) -> Q:
@@ -152,9 +178,9 @@ def word_verdicts(answer: dict, text: str, language: str) -> dict[str, Verdict]:
 
     A word is a typo if the index does not know it, even stemmed (« piscines » is known
     through « piscine »), but knows words near it. A word missing from the answers'
-    vocabulary is misspelt unless it is only another form of the word found (same
-    Snowball stem as the database engine uses: « piscines » is fine, « piscinne » and
-    « permi » are not).
+    vocabulary is misspelt, as on the database engine, unless its stem is known and it is
+    an inflection the answers do not happen to use: another word's form (« cans » is not
+    « cats ») or a plural (« piscines »). « piscinne » and « permi » are misspelt.
     """
     unknown, spelling = _entries(answer, "unknown_stems"), _entries(answer, "spelling")
     verdicts, offset = {}, 0
@@ -162,12 +188,22 @@ def word_verdicts(answer: dict, text: str, language: str) -> dict[str, Verdict]:
         typo = bool(unknown.get(offset, {}).get("options"))
         options = [option["text"] for option in spelling.get(offset, {}).get("options", [])]
         spelt = options[0] if options else None
-        if spelt and stem(spelt, language) == stem(word, language):
+        if spelt and _inflection(word, spelt, options, language):
             spelt = None
         near = corrections(word, options) if typo else ()
         verdicts[word] = Verdict(typo=bool(near), spelling=spelt, corrections=near)
         offset += len(word) + 1
     return verdicts
+
+
+def _inflection(word: str, spelt: str, options: list[str], language: str) -> bool:
+    """Is `word` a form of a known word rather than a slip for `spelt`? The database engine's
+    rule, with the same (Snowball) stems: the word's stem is known (here: a known word near it
+    has it) and it is a form of another word, or a plural."""
+    word_stem = stem(word, language)
+    if not any(stem(option, language) == word_stem for option in options):
+        return False
+    return stem(spelt, language) != word_stem or word in (spelt + "s", spelt + "x")
 
 
 def corrections(word: str, options: list[str]) -> tuple[tuple[str, float], ...]:
@@ -194,22 +230,34 @@ def did_you_mean(words: list[str], verdicts: dict[str, Verdict]) -> str | None:
     return " ".join(spelt) if spelt != words else None
 
 
-def completion_body(prefix: str, *, limit: int) -> dict:
-    """Titles and keywords that start with what the citizen has typed so far (one typo allowed)."""
-    search = Search().source(["page_id", "title", "url"]).extra(size=0)
-    search = search.suggest(
-        "instant",
-        prefix,
+def _completion(search: Search, prefix: str, *, limit: int) -> Search:
+    return search.suggest(
+        COMPLETION,
+        prefix[:COMPLETION_MAX_LENGTH],
         completion={"field": "complete", "size": limit, "skip_duplicates": True, "fuzzy": {"fuzziness": 1}},
     )
-    return search.to_dict()
+
+
+def completion_body(prefix: str, *, limit: int) -> dict:
+    """Titles and keywords that start with what the citizen has typed so far (one typo allowed)."""
+    return _completion(
+        Search().source(["page_id", "title", "url"]).extra(size=0), prefix, limit=limit
+    ).to_dict()
+
+
+def completed_page_ids(answer: dict) -> list[int]:
+    """Page ids the completion suggester proposed, best first."""
+    entries = answer.get("suggest", {}).get(COMPLETION) or [{}]
+    return [int(option["_source"]["page_id"]) for option in entries[0].get("options", [])]
 
 
 __all__ = [
     "BOOSTS",
     "Verdict",
+    "completed_page_ids",
     "completion_body",
     "did_you_mean",
+    "marked_html",
     "query_text",
     "search_body",
     "suggest_body",

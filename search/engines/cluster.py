@@ -27,8 +27,10 @@ from ..cluster.client import Cluster, ClusterConfig, ClusterError, ClusterUnavai
 from ..cluster.index import LANGUAGES, alias_name, build_index, document_body, new_index_name, synonym_lines
 from ..cluster.index import synonym_settings as build_synonym_settings
 from ..cluster.queries import (
+    completed_page_ids,
     completion_body,
     did_you_mean,
+    marked_html,
     query_text,
     search_body,
     suggest_body,
@@ -152,14 +154,31 @@ class ClusterEngine(SearchEngine):
             # search knows the typos (a cheap request, then one search, even with typos).
             verdicts = word_verdicts(self._search(language, suggest_body(text)), text, language)
             self.vocabulary.remember(self.alias(language), verdicts)
+        # Instant answers: titles the citizen is typing fill the list while few words are typed.
+        complete = parsed_query.raw if parsed_query.prefix_last and not offset and topic_id is None else None
         answer = self._search(
-            language, search_body(parsed_query, typos=unknown_words(words, verdicts), **arguments)
+            language,
+            search_body(parsed_query, typos=unknown_words(words, verdicts), complete=complete, **arguments),
         )
         if self._down_until:
             self._came_back()
         result = self._result(answer)
+        if complete:
+            self._add_completions(result, completed_page_ids(answer), limit)
         result.suggestion = did_you_mean(words, verdicts)
         return result
+
+    @staticmethod
+    def _add_completions(result: EngineResult, page_ids: list[int], limit: int) -> None:
+        """Appends completed titles the ranked search did not find, after its own answers."""
+        found = {hit.page_id for hit in result.hits}
+        for page_id in page_ids:
+            if len(result.hits) >= limit:
+                break
+            if page_id not in found:
+                result.hits.append(EngineHit(page_id=page_id, score=0.0))
+                found.add(page_id)
+                result.total += 1
 
     def _search(self, language: str, body: dict) -> dict:
         try:
@@ -181,9 +200,8 @@ class ClusterEngine(SearchEngine):
             highlight = hit.get("highlight", {})
             excerpt = None
             for field in ("summary", "body"):
-                fragments = highlight.get(field)
-                if fragments and "<mark>" in fragments[0]:
-                    excerpt = fragments[0]
+                excerpt = marked_html(highlight.get(field, [""])[0])
+                if excerpt:
                     break
             result.hits.append(
                 EngineHit(
@@ -194,7 +212,7 @@ class ClusterEngine(SearchEngine):
 
     def complete(self, prefix: str, *, language: str, limit: int = 5) -> list[dict]:
         """Instant answers: pages whose title or keywords start with `prefix` ({page_id, title, url})."""
-        prefix = prefix.strip()[:100]
+        prefix = prefix.strip()
         if not prefix:
             return []
         if self.is_marked_down:

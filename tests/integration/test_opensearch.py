@@ -107,7 +107,7 @@ def analyze(engine, language, analyzer, text):
 
 def test_index_definition():
     rules = synonym_lines([("vidanges, poubelles", "ordures ménagères")], "fr")
-    assert rules == ["poubelles => poubelles, ordures menageres", "vidanges => vidanges, ordures menageres"]
+    assert rules == ["poubelles => poubelles, ordures, menageres", "vidanges => vidanges, ordures, menageres"]
     folding = ["fr_elision", "lowercase", "asciifolding"]
     text = {"type": "text", "analyzer": "fr_text", "search_analyzer": "fr_search"}
     assert build_index("portal-pages-fr-1", "fr", rules).to_dict() == {
@@ -232,8 +232,8 @@ def test_folding_elision_and_stemming(corpus):
 def test_typos_are_tolerated_and_suggested(corpus):
     response = search_pages("permi de piscinne", language="fr", log=False)
     assert response.results[0].source_id == "piscine-fr"
-    # « permi » is another form of « permis » (same stem): only the misspelt word is corrected.
-    assert response.suggestion == "permi piscine"
+    # As on the database engine: « permi » is a slip for « permis », « piscines » is a plural.
+    assert response.suggestion == "permis piscine"
     response = search_pages("pisicne hors tere", language="fr", log=False)
     assert response.results[0].source_id == "piscine-fr"
     assert response.suggestion == "piscine hors terre"
@@ -274,6 +274,14 @@ def test_instant_answers_complete_titles(corpus, cluster_engine):
     found = cluster_engine.complete("perm", language="fr")
     assert [item["title"] for item in found] == ["Permis de piscine"]
     assert top("permis pisc", prefix=True)[0] == "piscine-fr"
+
+
+def test_instant_answers_complete_a_mistyped_start(corpus):
+    # Half a word with a slip of the finger: the ranked search has nothing yet, the
+    # completion suggester (one edit allowed) recognises the start of an editor's keyword.
+    assert top("pubel") == []
+    assert top("pubel", prefix=True) == ["col-fr"]
+    assert top("Permus de p", prefix=True)[0] == "piscine-fr"
 
 
 # --- index sync -----------------------------------------------------------------------------

@@ -1,4 +1,7 @@
-"""Behaviour of the one entry point on the database engine (run on SQLite and PostgreSQL)."""
+"""Behaviour of the one entry point, on each engine: the database engine (on SQLite and
+PostgreSQL) and the cluster engine on a real OpenSearch node. The same tests, the same
+expectations: a citizen can't tell which engine answered.
+"""
 
 import pytest
 
@@ -12,6 +15,16 @@ from search.models import QueryLog, SearchDocument, Synonym
 from .conftest import source_ids
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True, params=["database", pytest.param("opensearch", marks=pytest.mark.opensearch)])
+def engine(request):
+    """The engine under test, switched on before the test's content is imported."""
+    if request.param == "opensearch":
+        request.getfixturevalue("cluster_search")
+    yield request.param
+    # No silent fallback: every search of the test was answered by the engine under test.
+    assert set(QueryLog.objects.values_list("engine", flat=True)) <= {request.param}
 
 
 def top(query, language="fr", **kwargs):
@@ -136,12 +149,12 @@ def test_promotions_come_first(corpus):
     assert "eco-fr" not in top("piscine", "en")
 
 
-def test_searches_are_logged_without_personal_data(corpus):
+def test_searches_are_logged_without_personal_data(corpus, engine):
     search_pages("Vidanges   MARDI", language="fr")
     search_pages("zzzqqq", language="fr")
     logs = {log.query: log for log in QueryLog.objects.all()}
     assert logs["vidanges mardi"].results_count >= 1
-    assert logs["vidanges mardi"].engine == "database"
+    assert logs["vidanges mardi"].engine == engine
     assert logs["zzzqqq"].results_count == 0
 
 
@@ -158,50 +171,6 @@ def test_empty_and_stop_word_only_queries(corpus):
     assert search_pages("", language="fr").results == []
     assert search_pages("comment est-ce que", language="fr").results == []
     assert isinstance(search_pages("   ", language="en"), SearchResponse)
-
-
-def test_cluster_engine_falls_back_to_the_database(corpus, settings, monkeypatch):
-    import sys
-    import types
-
-    from search import entry
-    from search.engines.base import EngineUnavailable, SearchEngine
-
-    class DownEngine(SearchEngine):
-        name = "opensearch"
-
-        def __init__(self, url):
-            self.url = url
-
-        def search(self, parsed_query, **kwargs):
-            raise EngineUnavailable("connection refused")
-
-        def index_pages(self, pages):
-            raise EngineUnavailable("connection refused")
-
-        def remove_pages(self, ids):
-            raise EngineUnavailable("connection refused")
-
-        def rebuild(self, progress=None):
-            return 0
-
-    module = types.ModuleType("search.engines.cluster")
-    module.ClusterEngine = DownEngine
-    monkeypatch.setitem(sys.modules, "search.engines.cluster", module)
-    monkeypatch.setattr(entry, "_cluster_engines", {})
-    settings.SEARCH_URL = "opensearch://127.0.0.1:1"
-    response = search_pages("permis piscine", language="fr")
-    assert response.engine == "database"
-    assert source_ids(response)[0] == "piscine-fr"
-
-
-def test_rebuild_command_restores_a_lost_index(corpus):
-    from django.core.management import call_command
-
-    SearchDocument.objects.all().delete()
-    call_command("search_rebuild")
-    assert SearchDocument.objects.count() == 7
-    assert top("permis piscine")[0] == "piscine-fr"
 
 
 def test_index_sync_through_the_database_task_backend(corpus, settings):

@@ -1,0 +1,58 @@
+"""The entry point without its cluster: the database engine answers, and can rebuild its index."""
+
+import pytest
+
+from search.entry import search_pages
+from search.models import SearchDocument
+
+from .conftest import source_ids
+
+pytestmark = pytest.mark.django_db
+
+
+def top(query, language="fr", **kwargs):
+    return source_ids(search_pages(query, language=language, **kwargs))
+
+
+def test_cluster_engine_falls_back_to_the_database(corpus, settings, monkeypatch):
+    import sys
+    import types
+
+    from search import entry
+    from search.engines.base import EngineUnavailable, SearchEngine
+
+    class DownEngine(SearchEngine):
+        name = "opensearch"
+
+        def __init__(self, url):
+            self.url = url
+
+        def search(self, parsed_query, **kwargs):
+            raise EngineUnavailable("connection refused")
+
+        def index_pages(self, pages):
+            raise EngineUnavailable("connection refused")
+
+        def remove_pages(self, ids):
+            raise EngineUnavailable("connection refused")
+
+        def rebuild(self, progress=None):
+            return 0
+
+    module = types.ModuleType("search.engines.cluster")
+    module.ClusterEngine = DownEngine
+    monkeypatch.setitem(sys.modules, "search.engines.cluster", module)
+    monkeypatch.setattr(entry, "_cluster_engines", {})
+    settings.SEARCH_URL = "opensearch://127.0.0.1:1"
+    response = search_pages("permis piscine", language="fr")
+    assert response.engine == "database"
+    assert source_ids(response)[0] == "piscine-fr"
+
+
+def test_rebuild_command_restores_a_lost_index(corpus):
+    from django.core.management import call_command
+
+    SearchDocument.objects.all().delete()
+    call_command("search_rebuild")
+    assert SearchDocument.objects.count() == 7
+    assert top("permis piscine")[0] == "piscine-fr"
