@@ -2,6 +2,7 @@ import pytest
 
 from search.engines.database import DatabaseEngine
 from search.entry import promotions_forget
+from search.models import QueryLog
 from search.synonyms import synonyms_forget
 from tests.factories import entry_line, import_lines
 
@@ -15,6 +16,20 @@ def fresh_engine_cache():
     yield
     DatabaseEngine.forget()
     synonyms_forget()
+
+
+@pytest.fixture(params=["database", pytest.param("opensearch", marks=pytest.mark.opensearch)])
+def each_engine(request):
+    """Runs a test on the database engine, then on the cluster engine with a real OpenSearch node.
+
+    Requested before the test's content is imported (`usefixtures` comes first), so the pages
+    reach the cluster as they would in production.
+    """
+    if request.param == "opensearch":
+        request.getfixturevalue("cluster_search")
+    yield request.param
+    # No silent fallback: every search of the test was answered by the engine under test.
+    assert set(QueryLog.objects.values_list("engine", flat=True)) <= {request.param}
 
 
 @pytest.fixture

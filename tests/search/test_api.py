@@ -5,12 +5,12 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-def test_contract(client, corpus):
+def test_contract(client, each_engine, corpus):
     response = client.get("/api/search/", {"q": "vidanges", "lang": "fr", "limit": 3})
     assert response.status_code == 200
     data = response.json()
     assert set(data) == {"query", "language", "suggestion", "engine", "results"}
-    assert data["query"] == "vidanges" and data["language"] == "fr" and data["engine"] == "database"
+    assert data["query"] == "vidanges" and data["language"] == "fr" and data["engine"] == each_engine
     assert data["suggestion"] is None
     assert 1 <= len(data["results"]) <= 3
     first = data["results"][0]
@@ -20,6 +20,7 @@ def test_contract(client, corpus):
     assert "<mark>" in first["excerpt"]
 
 
+@pytest.mark.usefixtures("each_engine")
 def test_english_and_suggestion(client, corpus):
     data = client.get("/api/search/", {"q": "snow removl", "lang": "en"}).json()
     assert data["results"][0]["source_id"] == "neige-en"
@@ -61,6 +62,7 @@ def test_openapi_schema_is_published(client):
     assert client.get("/api/docs").status_code == 200
 
 
+@pytest.mark.usefixtures("each_engine")
 def test_api_searches_are_logged_but_not_keystrokes(client, corpus):
     from search.models import QueryLog
 
@@ -69,6 +71,7 @@ def test_api_searches_are_logged_but_not_keystrokes(client, corpus):
     assert list(QueryLog.objects.values_list("query", "source")) == [("piscine", "api")]
 
 
+@pytest.mark.usefixtures("each_engine")
 def test_instant_answers_complete_the_last_word(client, corpus):
     data = client.get("/api/search/", {"q": "permis pisc", "lang": "fr", "instant": "1"}).json()
     assert data["results"][0]["source_id"] == "piscine-fr"

@@ -14,17 +14,7 @@ from search.models import QueryLog, SearchDocument, Synonym
 
 from .conftest import source_ids
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True, params=["database", pytest.param("opensearch", marks=pytest.mark.opensearch)])
-def engine(request):
-    """The engine under test, switched on before the test's content is imported."""
-    if request.param == "opensearch":
-        request.getfixturevalue("cluster_search")
-    yield request.param
-    # No silent fallback: every search of the test was answered by the engine under test.
-    assert set(QueryLog.objects.values_list("engine", flat=True)) <= {request.param}
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("each_engine")]
 
 
 def top(query, language="fr", **kwargs):
@@ -149,12 +139,12 @@ def test_promotions_come_first(corpus):
     assert "eco-fr" not in top("piscine", "en")
 
 
-def test_searches_are_logged_without_personal_data(corpus, engine):
+def test_searches_are_logged_without_personal_data(corpus, each_engine):
     search_pages("Vidanges   MARDI", language="fr")
     search_pages("zzzqqq", language="fr")
     logs = {log.query: log for log in QueryLog.objects.all()}
     assert logs["vidanges mardi"].results_count >= 1
-    assert logs["vidanges mardi"].engine == engine
+    assert logs["vidanges mardi"].engine == each_engine
     assert logs["zzzqqq"].results_count == 0
 
 

@@ -1,4 +1,4 @@
-"""The search page (works without JavaScript), result clicks and the editors' report."""
+"""The search page (works without JavaScript, on either engine), result clicks and the editors' report."""
 
 import pytest
 
@@ -8,11 +8,13 @@ from search.models import ClickLog, QueryLog
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.usefixtures("each_engine")
 def test_french_and_english_urls(client, corpus):
     assert client.get("/fr/recherche/", {"q": "piscine"}).status_code == 200
     assert client.get("/en/search/", {"q": "garbage"}).status_code == 200
 
 
+@pytest.mark.usefixtures("each_engine")
 def test_results_with_highlight_and_click_tracking(client, corpus):
     response = client.get("/fr/recherche/", {"q": "deneigement"})
     html = response.content.decode()
@@ -31,11 +33,13 @@ def test_click_on_unknown_page_goes_back_to_search(client, corpus):
     assert response.status_code == 302 and response["Location"] == "/fr/recherche/"
 
 
+@pytest.mark.usefixtures("each_engine")
 def test_did_you_mean(client, corpus):
     html = client.get("/fr/recherche/", {"q": "piscinne"}).content.decode()
     assert "Vouliez-vous dire" in html and "?q=piscine" in html
 
 
+@pytest.mark.usefixtures("each_engine")
 def test_topic_filter_and_pagination(client, corpus):
     topic = TopicPage.objects.get(title="Collectes")
     response = client.get(
@@ -46,6 +50,7 @@ def test_topic_filter_and_pagination(client, corpus):
     assert client.get("/fr/recherche/", {"q": "piscine", "page": "99999", "topic": "x"}).status_code == 200
 
 
+@pytest.mark.usefixtures("each_engine")
 def test_empty_state_helps(client, corpus):
     html = client.get("/fr/recherche/", {"q": "zzzqqq xxyyzz"}).content.decode()
     assert "Aucune réponse trouvée" in html
@@ -54,6 +59,7 @@ def test_empty_state_helps(client, corpus):
     assert "Posez votre question" in html
 
 
+@pytest.mark.usefixtures("each_engine")
 def test_bad_input_never_fails(client, corpus):
     for query in ["x" * 10_000, "a\x00b", "%ff", "<script>alert(1)</script>"]:
         response = client.get("/fr/recherche/", {"q": query})
