@@ -41,7 +41,9 @@ MARK = {"pre_tags": [MARK_START], "post_tags": [MARK_END]}
 
 
 def query_text(parsed_query) -> str:
-    return " ".join(parsed_query.words)
+    """The query's content words, each once: a repeated word adds nothing to the answer, and
+    every synonym it triggers multiplies the clauses of the query (Lucene caps them at 1,024)."""
+    return " ".join(dict.fromkeys(parsed_query.words))
 
 
 def search_body(
@@ -81,6 +83,8 @@ def search_body(
             operator="or",
             auto_generate_synonyms_phrase_query=False,
         ),
+        # The citizen's own words side by side, without synonyms: a phrase over the synonym
+        # graph would be one phrase per path, thousands for a few words with synonyms.
         Q(
             "multi_match",
             query=text,
@@ -88,6 +92,7 @@ def search_body(
             type="phrase",
             slop=PHRASE_SLOP,
             boost=PHRASE_BOOST,
+            analyzer=f"{language}_text",
         ),
     ]
     for near in (typos or {}).values():

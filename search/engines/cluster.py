@@ -23,7 +23,7 @@ from django.conf import settings
 
 from wagtail.models import Page
 
-from ..cluster.client import Cluster, ClusterConfig, ClusterError, ClusterUnavailable
+from ..cluster.client import Cluster, ClusterConfig, ClusterError, ClusterUnavailable, IndexMissing
 from ..cluster.index import LANGUAGES, alias_name, build_index, document_body, new_index_name, synonym_lines
 from ..cluster.index import synonym_settings as build_synonym_settings
 from ..cluster.queries import (
@@ -124,6 +124,18 @@ class ClusterEngine(SearchEngine):
         self._down_until = time.monotonic() + self.retry_after
         warn_unavailable(self.name, error)
 
+    def _failed(self, error: BaseException) -> None:
+        """A search failed. The cluster is marked down unless only this query was refused: one
+        citizen's odd query must not send every other search to the database."""
+        if (
+            isinstance(error, ClusterError)
+            and not isinstance(error, IndexMissing)
+            and error.status in (400, 413)
+        ):
+            warn_unavailable(f"{self.name} (refused query)", error)
+            return
+        self.mark_down(error)
+
     def _came_back(self) -> None:
         """The cluster answers again: apply the changes it missed, in the background."""
         from ..models import PendingSync
@@ -186,7 +198,7 @@ class ClusterEngine(SearchEngine):
                 "POST", f"/{self.alias(language)}/_search", body, params={"filter_path": ANSWER_FIELDS}
             )
         except (ClusterUnavailable, ClusterError) as error:
-            self.mark_down(error)
+            self._failed(error)
             if isinstance(error, EngineUnavailable):
                 raise
             raise EngineUnavailable(str(error)) from error
@@ -222,7 +234,7 @@ class ClusterEngine(SearchEngine):
                 "POST", f"/{self.alias(language)}/_search", completion_body(prefix, limit=limit)
             )
         except (ClusterUnavailable, ClusterError) as error:
-            self.mark_down(error)
+            self._failed(error)
             raise EngineUnavailable(str(error)) from error
         options = answer.get("suggest", {}).get("instant", [{}])[0].get("options", [])
         return [

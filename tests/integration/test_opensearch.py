@@ -24,6 +24,7 @@ from search.cluster.client import ClusterConfig
 from search.cluster.index import build_index, stop_words, synonym_lines
 from search.cluster.queries import corrections, search_body, suggest_body
 from search.engines import cluster as cluster_module
+from search.engines.base import EngineUnavailable
 from search.engines.cluster import ClusterEngine
 from search.engines.database import DatabaseEngine
 from search.entry import search_pages
@@ -489,6 +490,45 @@ def test_missing_index_falls_back(corpus, cluster_engine, reset_warnings):
     cluster_engine.delete_indices()
     response = search_pages("piscine", language="fr")
     assert (response.engine, response.results[0].source_id) == ("database", "piscine-fr")
+
+
+ODD_QUERIES = [
+    '"',
+    "((((",
+    "piscine AND permis OR NOT -clôture",
+    "piscine~2^10 *",
+    "\\",
+    "🏊 piscine",
+    "游泳池 مسبح",
+    "x" * 200,
+    "1234567890" * 3,
+    "<mark>piscine</mark> \ue000piscine\ue001",
+    "l'l'l'l'",
+    '{"query": {"match_all": {}}}',
+    "vidanges poubelles ordures bac bleu gratte char tempo " * 3,
+    "vidanges déchets bac bleu recyclables bac brun compost gros rebuts divan sofa matelas gratte "
+    "charrue souffleuse tempête de neige abri tempo char auto remorqué fourrière ticket billet",
+]
+
+
+@pytest.mark.parametrize("instant", ["0", "1"])
+def test_odd_queries_are_answered_by_the_cluster(client, corpus, instant):
+    """Query syntax, scripts, emoji and piles of synonyms: the cluster answers them itself."""
+    for query in ODD_QUERIES:
+        response = client.get("/api/search/", {"q": query, "lang": "fr", "instant": instant})
+        assert response.status_code == 200, query
+        data = response.json()
+        assert data["engine"] == "opensearch", query
+        assert all("<mark>" not in result["title"] for result in data["results"])
+    found = client.get("/api/search/", {"q": ODD_QUERIES[-1], "lang": "fr"}).json()["results"]
+    assert {"col-fr", "rec-fr"} <= {result["source_id"] for result in found}
+
+
+def test_a_refused_query_does_not_take_the_cluster_down(corpus, cluster_engine, reset_warnings):
+    with pytest.raises(EngineUnavailable):
+        cluster_engine._search("fr", {"query": {"no_such_query": {}}})
+    assert not cluster_engine.is_marked_down
+    assert top("piscine")[0] == "piscine-fr"
 
 
 # --- the Elasticsearch client path ----------------------------------------------------------
