@@ -55,8 +55,12 @@ def search_body(
     topic_id: int | None = None,
     typos: dict[str, tuple[tuple[str, float], ...]] | None = None,
     complete: str | None = None,
+    spelling: bool = False,
 ) -> dict:
     """Ranked live pages with a highlighted excerpt.
+
+    `spelling` attaches the suggesters (`_spelling`) to the search, for words the
+    engine has not seen lately: a query without typos is then answered in one request.
 
     `complete` (instant answers: what the citizen has typed so far) adds the completion
     suggester to the same request, so titles and keywords that start with it can fill
@@ -123,20 +127,20 @@ def search_body(
     )
     if complete:
         search = _completion(search, complete, limit=limit)
+    if spelling:
+        search = _spelling(search, text)
     return search.to_dict()
 
 
-def suggest_body(text: str) -> dict:
-    """Only the suggesters, no search: which words of `text` does the index not know, even
-    stemmed (« piscines » is known through « piscine »)? And what would they be, spelt like
-    words of the answers? Cheap (a few term dictionary lookups), and asked only for words
-    the engine has not seen lately (`word_verdicts`).
+def _spelling(search: Search, text: str) -> Search:
+    """The suggesters: which words of `text` does the index not know, even stemmed
+    (« piscines » is known through « piscine »)? And what would they be, spelt like words of
+    the answers? Cheap (a few term dictionary lookups), and attached only for words the
+    engine has not seen lately (`word_verdicts`).
     """
     term = {"suggest_mode": "missing", "min_word_length": 4, "prefix_length": PREFIX_LENGTH}
-    search = Search().extra(size=0, track_total_hits=False)
     search = search.suggest("unknown_stems", text, term={"field": "stems", "size": 1, **term})
-    search = search.suggest("spelling", text, term={"field": "spell", "size": MAX_CORRECTIONS, **term})
-    return search.to_dict()
+    return search.suggest("spelling", text, term={"field": "spell", "size": MAX_CORRECTIONS, **term})
 
 
 def marked_html(fragment: str) -> str | None:
@@ -265,7 +269,6 @@ __all__ = [
     "marked_html",
     "query_text",
     "search_body",
-    "suggest_body",
     "unknown_words",
     "word_verdicts",
 ]

@@ -1,7 +1,7 @@
 """What the cluster said lately of the words citizens type, so most searches take one round trip.
 
 Knowing whether a word is a typo (and how it is spelt) takes the suggesters, and a
-typo then takes a second search with fuzziness. Citizens type the same few
+typo then takes a second search with the known words near it. Citizens type the same few
 thousand words over and over: the verdicts are remembered per process for
 `SEARCH_VOCABULARY_SECONDS` (default 300), and forgotten at once when this
 process changes the index (any engine instance of this process: the verdicts are

@@ -33,7 +33,6 @@ from ..cluster.queries import (
     marked_html,
     query_text,
     search_body,
-    suggest_body,
     unknown_words,
     word_verdicts,
 )
@@ -160,18 +159,25 @@ class ClusterEngine(SearchEngine):
         arguments = {"language": language, "limit": limit, "offset": offset, "topic_id": topic_id}
         text = query_text(parsed_query)
         words = text.split(" ")
-        verdicts = self.vocabulary.known(self.alias(language), words)
-        if verdicts is None:
-            # Words not seen lately: ask the suggesters about them first, so that the one
-            # search knows the typos (a cheap request, then one search, even with typos).
-            verdicts = word_verdicts(self._search(language, suggest_body(text)), text, language)
-            self.vocabulary.remember(self.alias(language), verdicts)
+        alias = self.alias(language)
         # Instant answers: titles the citizen is typing fill the list while few words are typed.
         complete = parsed_query.raw if parsed_query.prefix_last and not offset and topic_id is None else None
+        verdicts = self.vocabulary.known(alias, words)
+        typos = unknown_words(words, verdicts) if verdicts is not None else None
         answer = self._search(
             language,
-            search_body(parsed_query, typos=unknown_words(words, verdicts), complete=complete, **arguments),
+            search_body(parsed_query, typos=typos, complete=complete, spelling=verdicts is None, **arguments),
         )
+        if verdicts is None:
+            # Words not seen lately went with the suggesters: most queries have no typo and
+            # are answered; a typo takes a second search, with the known words near it.
+            verdicts = word_verdicts(answer, text, language)
+            self.vocabulary.remember(alias, verdicts)
+            typos = unknown_words(words, verdicts)
+            if typos:
+                answer = self._search(
+                    language, search_body(parsed_query, typos=typos, complete=complete, **arguments)
+                )
         if self._down_until:
             self._came_back()
         result = self._result(answer)

@@ -22,7 +22,7 @@ from wagtail.models import Page
 from knowledge.models import AnswerPage, ServicePage
 from search.cluster.client import ClusterConfig
 from search.cluster.index import build_index, stop_words, synonym_lines
-from search.cluster.queries import corrections, search_body, suggest_body
+from search.cluster.queries import corrections, search_body
 from search.engines import cluster as cluster_module
 from search.engines.base import EngineUnavailable
 from search.engines.cluster import ClusterEngine
@@ -595,10 +595,10 @@ def test_the_elasticsearch_client_sends_the_same_bodies(corpus, cluster_engine):
         for method, target, body in ElasticsearchFacade.sent
         if target.split("?")[0].endswith("/_search")
     ]
-    # The suggesters first; then, since « pisicne » is unknown to the index, one search that
-    # also matches the known words nearest to it.
+    # The search with the suggesters attached; then, since « pisicne » is unknown to the
+    # index, a search that also matches the known words nearest to it.
     assert searches == [
-        ("POST", suggest_body("permis pisicne")),
+        ("POST", search_body(parsed, language="fr", limit=5, spelling=True)),
         (
             "POST",
             search_body(
@@ -616,6 +616,14 @@ def test_the_elasticsearch_client_sends_the_same_bodies(corpus, cluster_engine):
     assert again.suggestion == "permis piscine"
     assert [body for _, target, body in ElasticsearchFacade.sent if "/_search" in target] == [
         search_body(parsed, language="fr", limit=5, typos={"pisicne": corrections("pisicne", ["piscine"])})
+    ]
+    # Words without a typo, not seen lately: one round trip too, the suggesters riding along.
+    ElasticsearchFacade.sent.clear()
+    engine.vocabulary.forget()
+    plain = parse_query("permis de piscine", language="fr")
+    assert engine.search(plain, language="fr", limit=5).suggestion is None
+    assert [body for _, target, body in ElasticsearchFacade.sent if "/_search" in target] == [
+        search_body(plain, language="fr", limit=5, spelling=True)
     ]
     # Writes take the same road: an unpublished page leaves the index through a bulk delete.
     page = AnswerPage.objects.get(source_id="rec-fr")
