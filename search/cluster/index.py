@@ -141,8 +141,10 @@ def synonym_settings(language: str, synonyms: list[str]) -> dict:
     }
 
 
-# The highlighter's marks (search.cluster.queries.MARK_START/END): never in a document.
-_MARKS = str.maketrans("", "", "\ue000\ue001")
+# The cluster marks highlighted words with two private-use characters (`queries.MARK`),
+# escaped and turned into <mark> afterwards: documents must never hold them.
+MARK_START, MARK_END = "\ue000", "\ue001"
+_MARKS = str.maketrans("", "", MARK_START + MARK_END)
 
 
 def clean(text: str) -> str:

@@ -15,7 +15,7 @@ from django.utils.html import escape
 
 from ..highlight import EXCERPT_LENGTH
 from ..query import damerau_levenshtein, max_typos, stem
-from .index import BOOSTS, SEARCH_FIELDS
+from .index import BOOSTS, MARK_END, MARK_START, SEARCH_FIELDS
 
 # cross_fields: one term counts once (its best field), with document frequencies blended
 # across fields — close to the database engine's BM25F.
@@ -34,9 +34,7 @@ COMPLETION = "instant"
 # A completion field keeps the first 50 characters of each title (`max_input_length`):
 # more of the query can't match, and only makes the fuzzy automaton bigger.
 COMPLETION_MAX_LENGTH = 50
-# The cluster marks matches with two private-use characters, and the excerpt is escaped
-# here as on the database engine (same markup); documents never hold them (`index.clean`).
-MARK_START, MARK_END = "\ue000", "\ue001"
+# The excerpt is escaped here, as on the database engine (same markup), then marked.
 MARK = {"pre_tags": [MARK_START], "post_tags": [MARK_END]}
 
 
@@ -254,16 +252,22 @@ def completion_body(prefix: str, *, limit: int) -> dict:
     ).to_dict()
 
 
+def completion_options(answer: dict) -> list[dict]:
+    """What the completion suggester proposed, best first (each option has its `_source`)."""
+    entries = answer.get("suggest", {}).get(COMPLETION) or [{}]
+    return entries[0].get("options", [])
+
+
 def completed_page_ids(answer: dict) -> list[int]:
     """Page ids the completion suggester proposed, best first."""
-    entries = answer.get("suggest", {}).get(COMPLETION) or [{}]
-    return [int(option["_source"]["page_id"]) for option in entries[0].get("options", [])]
+    return [int(option["_source"]["page_id"]) for option in completion_options(answer)]
 
 
 __all__ = [
     "BOOSTS",
     "Verdict",
     "completed_page_ids",
+    "completion_options",
     "completion_body",
     "did_you_mean",
     "marked_html",

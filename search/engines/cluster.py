@@ -23,12 +23,13 @@ from django.conf import settings
 
 from wagtail.models import Page
 
-from ..cluster.client import Cluster, ClusterConfig, ClusterError, ClusterUnavailable, IndexMissing
+from ..cluster.client import Cluster, ClusterConfig, ClusterError, ClusterUnavailable
 from ..cluster.index import LANGUAGES, alias_name, build_index, document_body, new_index_name, synonym_lines
 from ..cluster.index import synonym_settings as build_synonym_settings
 from ..cluster.queries import (
     completed_page_ids,
     completion_body,
+    completion_options,
     did_you_mean,
     marked_html,
     query_text,
@@ -126,11 +127,7 @@ class ClusterEngine(SearchEngine):
     def _failed(self, error: BaseException) -> None:
         """A search failed. The cluster is marked down unless only this query was refused: one
         citizen's odd query must not send every other search to the database."""
-        if (
-            isinstance(error, ClusterError)
-            and not isinstance(error, IndexMissing)
-            and error.status in (400, 413)
-        ):
+        if isinstance(error, ClusterError) and error.status in (400, 413):
             warn_unavailable(f"{self.name} (refused query)", error)
             return
         self.mark_down(error)
@@ -242,7 +239,7 @@ class ClusterEngine(SearchEngine):
         except (ClusterUnavailable, ClusterError) as error:
             self._failed(error)
             raise EngineUnavailable(str(error)) from error
-        options = answer.get("suggest", {}).get("instant", [{}])[0].get("options", [])
+        options = completion_options(answer)
         return [
             {
                 "page_id": option["_source"]["page_id"],

@@ -109,3 +109,10 @@ def corpus(portal, default_synonyms):
 
 def source_ids(response):
     return [hit.source_id for hit in response.results]
+
+
+def top(query, language="fr", **kwargs):
+    """Source ids of the answers `search_pages` gives, best first."""
+    from search.entry import search_pages
+
+    return source_ids(search_pages(query, language=language, **kwargs))

@@ -12,13 +12,9 @@ from knowledge.models import AnswerPage, ServicePage, TopicPage
 from search.entry import SearchResponse, search_pages
 from search.models import QueryLog, SearchDocument, Synonym
 
-from .conftest import source_ids
+from .conftest import source_ids, top
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("each_engine")]
-
-
-def top(query, language="fr", **kwargs):
-    return source_ids(search_pages(query, language=language, **kwargs))
 
 
 def test_keywords_find_the_answer_first(corpus):

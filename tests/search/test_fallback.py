@@ -5,13 +5,9 @@ import pytest
 from search.entry import search_pages
 from search.models import SearchDocument
 
-from .conftest import source_ids
+from .conftest import source_ids, top
 
 pytestmark = pytest.mark.django_db
-
-
-def top(query, language="fr", **kwargs):
-    return source_ids(search_pages(query, language=language, **kwargs))
 
 
 def test_cluster_engine_falls_back_to_the_database(corpus, settings, monkeypatch):
