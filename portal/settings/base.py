@@ -133,7 +133,25 @@ STORAGES = {
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One cache shared by every worker and machine (rate limits, cached pages, search answers):
+# Redis when REDIS_URL is set (required in production), else in-process for the one
+# process of `make run`.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# How many reverse proxies (load balancer, CDN) in front of the portal append to
+# X-Forwarded-For. 0: the client is REMOTE_ADDR and the header is ignored; N: the
+# Nth address from the right is the client's, anything a client wrote before it is ignored.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Background work (index sync, e-mails). The database backend survives a restart;
 # `make run` and the tests run tasks immediately.

@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "portail.example.org",
     "DATABASE_URL": f"sqlite:///{ROOT / 'tmp' / 'production-check.sqlite3'}",
     "EMAIL_HOST": "smtp.example.org",
+    "REDIS_URL": "redis://127.0.0.1:63799/0",
 }
 
 
@@ -40,6 +41,12 @@ def test_production_refuses_to_start_without_allowed_hosts():
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != "ALLOWED_HOSTS"}
     result = manage("check", env=env)
     assert result.returncode != 0 and "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_shared_cache():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "REDIS_URL"}
+    result = manage("check", env=env)
+    assert result.returncode != 0 and "REDIS_URL" in result.stderr
 
 
 def test_check_deploy_is_clean_and_static_files_collect(tmp_path):
