@@ -1,10 +1,10 @@
 """Reads that cross relations: what a staff member may see."""
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from knowledge.models import Department
 
-from .models import CitizenRequest, DepartmentTeam
+from .models import CitizenRequest, DepartmentTeam, RequestEvent
 
 
 def department_keys_for(user) -> set:
@@ -30,6 +30,18 @@ def requests_visible_to(user) -> QuerySet:
     return queryset.filter(department__translation_key__in=department_keys_for(user)) | queryset.filter(
         assignee=user
     )
+
+
+def requests_deletable_by(user) -> QuerySet:
+    """What the user may delete, within what they see: a request of their own department (not
+    one merely assigned to them) that nobody has handled yet, e.g. a duplicate or a test. Once
+    a handler acted on it (status, note, routing) it is a record: it is kept and its personal
+    data destroyed on the retention schedule (retention.py), for superusers too."""
+    handled = RequestEvent.objects.filter(request=OuterRef("pk")).exclude(kind=RequestEvent.Kind.CREATED)
+    queryset = requests_visible_to(user).filter(~Exists(handled))
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(department__translation_key__in=department_keys_for(user))
 
 
 def can_see_personal_data(user, citizen_request: CitizenRequest) -> bool:

@@ -1,27 +1,37 @@
-"""Staff handling in the Wagtail admin: request types, department teams and the request queue."""
+"""Staff handling in the Wagtail admin: request types, department teams and the request queue.
+
+Every view of one request finds it through the department policy (permissions.py): a request
+outside the staff member's departments is "not found", whatever the URL.
+"""
+
+from functools import partial
 
 import django_filters
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
+from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView, InspectView
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
 
 from knowledge.models import Department
 
@@ -35,8 +45,16 @@ from .models import (
     RequestType,
     Status,
 )
-from .selectors import can_see_personal_data, requests_visible_to
+from .permissions import citizen_request_policy
+from .selectors import can_see_personal_data
 from .services import request_add_note, request_assign, request_change_status, request_submit
+from .storage import private_storage
+
+# Before any view asks Wagtail's registry, which would otherwise make a model-level fallback.
+register_permission_policy(CitizenRequest, citizen_request_policy)
+
+# What the queue lists: the requests the user may act on in any way.
+QUEUE_ACTIONS = IndexView.any_permission_required
 
 
 class RequestTypeViewSet(ModelViewSet):
@@ -57,6 +75,14 @@ class DepartmentTeamViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+def departments_in_queue(request):
+    """Only the departments the user has requests in: the filter offers nothing outside the scope."""
+    if request is None:
+        return Department.objects.none()
+    queue = citizen_request_policy.instances_user_has_any_permission_for(request.user, QUEUE_ACTIONS)
+    return Department.objects.filter(pk__in=queue.values("department"))
+
+
 class QueueFilterSet(WagtailFilterSet):
     status = django_filters.MultipleChoiceFilter(
         label=gettext_lazy("Status"), choices=Status.choices, widget=forms.CheckboxSelectMultiple
@@ -66,8 +92,7 @@ class QueueFilterSet(WagtailFilterSet):
     )
     channel = django_filters.ChoiceFilter(label=gettext_lazy("Channel"), choices=Channel.choices)
     department = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Department"),
-        queryset=Department.objects.filter(locale__language_code=settings.LANGUAGE_CODE),
+        label=gettext_lazy("Department"), queryset=departments_in_queue
     )
     overdue = django_filters.BooleanFilter(label=gettext_lazy("Overdue"), method="filter_overdue")
 
@@ -81,12 +106,203 @@ class QueueFilterSet(WagtailFilterSet):
 
 
 class QueueIndexView(IndexView):
-    """Only the requests of the staff member's departments (or assigned to them)."""
+    """Only the requests of the staff member's departments (or assigned to them); the search,
+    the filters and any export start from this queryset."""
 
     default_ordering = "expected_on"
 
     def get_base_queryset(self):
-        return requests_visible_to(self.request.user)
+        return self.permission_policy.instances_user_has_any_permission_for(self.request.user, QUEUE_ACTIONS)
+
+
+class PolicyScopedMixin:
+    """Looks the request up among those the policy lets the user act on, for the actions the
+    view itself requires: another department's request is "not found" (404), so sequential
+    pks reveal nothing."""
+
+    @property
+    def scope_actions(self):
+        return self.any_permission_required or [self.permission_required]
+
+    def scoped_queryset(self):
+        return self.permission_policy.instances_user_has_any_permission_for(
+            self.request.user, self.scope_actions
+        )
+
+    def request_url(self, citizen_request):
+        """Back to the request while the user may still handle it (it may have left their departments)."""
+        if self.user_has_permission_for_instance("change", citizen_request):
+            return reverse(self.edit_url_name, args=[quote(citizen_request.pk)])
+        return reverse(self.index_url_name)
+
+
+class ServiceFormMixin:
+    """The intake and handle forms are plain forms whose work a service does: no model form,
+    no generic save; errors are shown by our own templates."""
+
+    invalid_status = 200
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("instance", None)
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():  # all of the form's actions, or none
+                self.object = self.perform(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message_for(self.object))
+        return redirect(self.request_url(self.object))
+
+    def form_invalid(self, form):
+        self.form = form
+        return self.render_to_response(self.get_context_data(form=form), status=self.invalid_status)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(index_url=reverse(self.index_url_name), **kwargs)
+
+
+class IntakeView(ServiceFormMixin, PolicyScopedMixin, CreateView):
+    """An agent records a request received by phone, in person or by e-mail."""
+
+    template_name = "requests/admin/intake.html"
+
+    def perform(self, data):
+        citizen_request, _created = request_submit(
+            request_type=data["request_type"],
+            data=data,
+            channel=data["channel"],
+            language=data["language"],
+            created_by=self.request.user,
+        )
+        return citizen_request
+
+    def success_message_for(self, citizen_request):
+        return _("Request %(reference)s recorded. Give this reference to the citizen.") % {
+            "reference": citizen_request.reference
+        }
+
+
+def assignees_for(citizen_request: CitizenRequest, user):
+    teams = DepartmentTeam.objects.filter(
+        department__translation_key=citizen_request.department.translation_key
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(groups__in=[team.group_id for team in teams]) | Q(pk=user.pk) | Q(is_superuser=True))
+        .distinct()
+        .order_by("username")
+    )
+
+
+class HandleView(ServiceFormMixin, PolicyScopedMixin, EditView):
+    """Detail, timeline and every action of a handler on one request."""
+
+    template_name = "requests/admin/handle.html"
+    invalid_status = 400
+
+    def get_queryset(self):
+        return self.scoped_queryset()
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "citizen_request": self.object,
+            "departments": Department.objects.filter(locale__language_code=settings.LANGUAGE_CODE),
+            "assignees": assignees_for(self.object, self.request.user),
+        }
+
+    def perform(self, data):
+        citizen_request = self.object
+        request_assign(
+            citizen_request=citizen_request,
+            actor=self.request.user,
+            department=data["department"],
+            assignee=data["assignee"],
+        )
+        if data["status"]:
+            request_change_status(
+                citizen_request=citizen_request,
+                status=data["status"],
+                actor=self.request.user,
+                note=data["note"],
+                public=data["note_is_public"],
+            )
+        elif data["note"].strip():
+            request_add_note(
+                citizen_request=citizen_request,
+                note=data["note"],
+                actor=self.request.user,
+                public=data["note_is_public"],
+            )
+        return citizen_request
+
+    def success_message_for(self, citizen_request):
+        return _("Request %(reference)s updated.") % {"reference": citizen_request.reference}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            citizen_request=self.object,
+            events=self.object.events.select_related("actor").order_by("created_at", "pk"),
+            show_personal=can_see_personal_data(self.request.user, self.object),
+            **kwargs,
+        )
+
+
+def delete_files_on_commit(names):
+    for name in names:
+        transaction.on_commit(partial(private_storage.delete, name))
+
+
+class RequestDeleteView(PolicyScopedMixin, DeleteView):
+    """Found like any view of the request; whether it may be deleted is then the policy's call."""
+
+    scope_actions = ["view", "change", "delete"]
+
+    def get_queryset(self):
+        return self.scoped_queryset()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.user_has_permission("delete"):
+            raise PermissionDenied
+        if not self.user_has_permission_for_instance("delete", self.object):
+            messages.error(
+                request,
+                _(
+                    "Request %(reference)s cannot be deleted: only its own department may delete a "
+                    "request, and only before anyone has handled it. After that it is kept as a record."
+                )
+                % {"reference": self.object.reference},
+            )
+            return redirect(self.request_url(self.object))
+        return super().dispatch(request, *args, **kwargs)
+
+    def delete_action(self):
+        # The attachment rows go with the request, their files would stay in private storage.
+        names = [attachment.file.name for attachment in self.object.attachments.all()]
+        super().delete_action()
+        delete_files_on_commit(names)
+
+
+class RequestHistoryView(PolicyScopedMixin, HistoryView):
+    def get_base_object_queryset(self):
+        return self.scoped_queryset()
+
+
+class RequestUsageView(PolicyScopedMixin, UsageView):
+    def get_base_object_queryset(self):
+        return self.scoped_queryset()
+
+
+class RequestInspectView(PolicyScopedMixin, InspectView):
+    """Not enabled today; scoped all the same, should someone turn it on."""
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.scoped_queryset(), pk=unquote(str(self.pk)))
 
 
 class OverdueColumn(Column):
@@ -96,14 +312,20 @@ class OverdueColumn(Column):
 
 class CitizenRequestViewSet(ModelViewSet):
     model = CitizenRequest
+    permission_policy = citizen_request_policy
     icon = "tasks"
     menu_label = gettext_lazy("Request queue")
     index_view_class = QueueIndexView
+    add_view_class = IntakeView
+    edit_view_class = HandleView
+    delete_view_class = RequestDeleteView
+    history_view_class = RequestHistoryView
+    usage_view_class = RequestUsageView
+    inspect_view_class = RequestInspectView
     filterset_class = QueueFilterSet
     search_fields = ["reference", "subject"]
     copy_view_enabled = False
     list_per_page = 50
-    form_fields = ["subject"]  # the add and edit views below replace the generic ones
     list_display = [
         TitleColumn(
             "reference", label=gettext_lazy("Reference"), url_name="requests_queue:edit", sort_key="reference"
@@ -118,13 +340,8 @@ class CitizenRequestViewSet(ModelViewSet):
         DateColumn("submitted_at", label=gettext_lazy("Submitted"), sort_key="submitted_at"),
     ]
 
-    @property
-    def add_view(self):
-        return intake_view
-
-    @property
-    def edit_view(self):
-        return handle_view
+    def get_form_class(self, for_update=False):
+        return HandleForm if for_update else IntakeForm
 
 
 class RequestsGroup(ViewSetGroup):
@@ -143,115 +360,16 @@ def register_requests_viewsets():
     return RequestsGroup()
 
 
-def assignees_for(citizen_request: CitizenRequest, user):
-    teams = DepartmentTeam.objects.filter(
-        department__translation_key=citizen_request.department.translation_key
-    )
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(groups__in=[team.group_id for team in teams]) | Q(pk=user.pk) | Q(is_superuser=True))
-        .distinct()
-        .order_by("username")
-    )
-
-
-def handle_view(request, pk):
-    """Detail, timeline and every action of a handler on one request."""
-    if not request.user.has_perm("requests.change_citizenrequest"):
-        raise PermissionDenied
-    citizen_request = get_object_or_404(CitizenRequest.objects.select_related("department"), pk=pk)
-    if not requests_visible_to(request.user).filter(pk=citizen_request.pk).exists():
-        raise PermissionDenied
-    form = HandleForm(
-        request.POST or None,
-        citizen_request=citizen_request,
-        departments=Department.objects.filter(locale__language_code=settings.LANGUAGE_CODE),
-        assignees=assignees_for(citizen_request, request.user),
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            request_assign(
-                citizen_request=citizen_request,
-                actor=request.user,
-                department=data["department"],
-                assignee=data["assignee"],
-            )
-            if data["status"]:
-                request_change_status(
-                    citizen_request=citizen_request,
-                    status=data["status"],
-                    actor=request.user,
-                    note=data["note"],
-                    public=data["note_is_public"],
-                )
-            elif data["note"].strip():
-                request_add_note(
-                    citizen_request=citizen_request,
-                    note=data["note"],
-                    actor=request.user,
-                    public=data["note_is_public"],
-                )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("Request %(reference)s updated.") % {"reference": citizen_request.reference}
-            )
-            return redirect("requests_queue:edit", pk)
-    return TemplateResponse(
-        request,
-        "requests/admin/handle.html",
-        {
-            "citizen_request": citizen_request,
-            "form": form,
-            "events": citizen_request.events.select_related("actor").order_by("created_at", "pk"),
-            "show_personal": can_see_personal_data(request.user, citizen_request),
-            "index_url": reverse("requests_queue:index"),
-        },
-        status=400 if form.errors else 200,
-    )
-
-
-def intake_view(request):
-    """An agent records a request received by phone, in person or by e-mail."""
-    if not request.user.has_perm("requests.add_citizenrequest"):
-        raise PermissionDenied
-    form = IntakeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            citizen_request, _created = request_submit(
-                request_type=data["request_type"],
-                data=data,
-                channel=data["channel"],
-                language=data["language"],
-                created_by=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                _("Request %(reference)s recorded. Give this reference to the citizen.")
-                % {"reference": citizen_request.reference},
-            )
-            if requests_visible_to(request.user).filter(pk=citizen_request.pk).exists():
-                return redirect("requests_queue:edit", citizen_request.pk)
-            return redirect("requests_queue:index")
-    return TemplateResponse(
-        request, "requests/admin/intake.html", {"form": form, "index_url": reverse("requests_queue:index")}
-    )
-
-
 def attachment_download(request, pk):
-    """Streams an attachment to a handler, as a download, never inline."""
-    attachment = get_object_or_404(Attachment.objects.select_related("request__department"), pk=pk)
-    visible = requests_visible_to(request.user).filter(pk=attachment.request_id).exists()
-    if not visible or not can_see_personal_data(request.user, attachment.request):
+    """Streams an attachment to a handler, as a download, never inline; found through the same
+    policy as the request's views, then only for those who may see its personal data."""
+    visible = citizen_request_policy.instances_user_has_any_permission_for(request.user, ["view", "change"])
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("request__department").filter(request__in=visible), pk=pk
+    )
+    if not can_see_personal_data(request.user, attachment.request):
         raise Http404
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.download_name)
     response["Content-Type"] = attachment.content_type
     response["X-Content-Type-Options"] = "nosniff"
     return response
