@@ -59,7 +59,8 @@ def normalise_phone(value: str) -> str:
 
 
 class DescribeForm(forms.Form):
-    """Step 1 (GET, cacheable): what the citizen needs, so that answers can be suggested first."""
+    """Step 1 (a POST without CSRF token, from cacheable pages): what the citizen needs, so that
+    answers can be suggested first."""
 
     subject = forms.CharField(
         label=_("Subject"),

@@ -1,6 +1,7 @@
 """Citizen views: describe → check these answers first → details → confirmation → status page."""
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,18 +12,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from wagtail.models import Page
 
-from search.entry import search_pages
+from portal.ratelimit import LimitCheck, limit_check
+from search.entry import SearchHit, search_pages
 from search.jsonsafe import HTMLSafeJSONEncoder
 from search.views import clean_query  # logged text: no NUL, which PostgreSQL refuses
 
 from .forms import CitizenRequestForm, DescribeForm, LookupForm, VerifyForm, normalise_phone
 from .models import CitizenRequest, RequestType, SuggestionEvent
-from .ratelimit import limit_exceeded
 from .references import parse_reference
 from .services import reference_from_status_token, request_submit, status_token
 
@@ -35,36 +36,50 @@ def language() -> str:
     return (get_language() or settings.LANGUAGE_CODE)[:2]
 
 
-def too_many(request, template="requests/too_many.html"):
-    return render(request, template, status=429)
+def too_many(request):
+    return render(request, "429.html", status=429)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A suggested answer and the log line of its showing: the click refers to that line
+    instead of carrying the citizen's words in its URL."""
+
+    hit: SearchHit
+    shown_id: int | None = None
+
+    def __getattr__(self, name):
+        return getattr(self.hit, name)
 
 
 def active_type(slug: str) -> RequestType:
     return get_object_or_404(RequestType, slug=slug, is_active=True)
 
 
-def suggestions_for(query: str, request, *, request_type: str = "", log: bool = True) -> list:
+def suggestions_for(query: str, request, *, request_type: str = "", log: bool = True) -> list[Suggestion]:
     """Answers to look at first. Search being down never blocks a request."""
     query, request_type = clean_query(query), clean_query(request_type)[:80]
     if len(query) < 3:
         return []
     try:
         hits = search_pages(query, language=language(), limit=SUGGESTION_LIMIT, request=request).results
-    except Exception:  # noqa: BLE001 - deflection is a help, not a gate
-        logger.exception("Search failed while suggesting answers")
+    except Exception as error:  # noqa: BLE001 - deflection is a help, not a gate
+        # The kind of error only: its message may quote what the citizen typed.
+        logger.error("Search failed while suggesting answers: %s", type(error).__name__)
         return []
-    if log and hits:
-        SuggestionEvent.objects.bulk_create(
-            SuggestionEvent(
-                kind=SuggestionEvent.Kind.SHOWN,
-                query=query,
-                page_id=hit.id,
-                request_type=request_type,
-                language=language(),
-            )
-            for hit in hits
+    if not (log and hits):
+        return [Suggestion(hit) for hit in hits]
+    shown = SuggestionEvent.objects.bulk_create(
+        SuggestionEvent(
+            kind=SuggestionEvent.Kind.SHOWN,
+            query=query,
+            page_id=hit.id,
+            request_type=request_type,
+            language=language(),
         )
-    return hits
+        for hit in hits
+    )
+    return [Suggestion(hit, event.pk) for hit, event in zip(hits, shown, strict=True)]
 
 
 @require_safe
@@ -82,35 +97,55 @@ def request_start(request):
 
 
 @never_cache
+@csrf_exempt  # step 1 changes nothing and is embedded in cacheable pages; step 2 is protected below
 @require_http_methods(["GET", "HEAD", "POST"])
 def request_form(request, slug):
     request_type = active_type(slug)
-    if request.method == "GET":
-        describe = DescribeForm(request.GET or None, request_type=request_type)
-        if not request.GET.get("subject") or not describe.is_valid():
-            # Step 1: describe the need first (also what the embedded form sends).
-            return render(
-                request,
-                "requests/describe.html",
-                {"request_type": request_type, "describe_form": describe},
-                status=400 if describe.is_bound and describe.errors else 200,
-            )
-        suggestions = suggestions_for(describe.cleaned_data["subject"], request, request_type=slug)
-        form = CitizenRequestForm(
-            request_type=request_type,
-            initial={
-                "subject": describe.cleaned_data["subject"],
-                "description": describe.cleaned_data["description"],
-                "page": describe.cleaned_data.get("page"),
-            },
-        )
-        return render(
-            request,
-            "requests/request_form.html",
-            {"request_type": request_type, "form": form, "suggestions": suggestions},
-        )
+    if request.method != "POST":
+        return render_describe(request, request_type, DescribeForm(request_type=request_type))
+    if request.POST.get("step") == "describe":
+        return describe_step(request, request_type)
+    return csrf_protect(submit_step)(request, request_type)
 
+
+def render_describe(request, request_type, describe: DescribeForm, *, status=200):
+    """Step 1: describe the need first (also what the embedded form shows)."""
+    context = {"request_type": request_type, "describe_form": describe}
+    return render(request, "requests/describe.html", context, status=status)
+
+
+def describe_step(request, request_type):
+    """Step 1 sent: answers to check first, then the details.
+
+    A POST, so that the citizen's words stay out of URLs, browser history and server logs."""
+    describe = DescribeForm(request.POST, request_type=request_type)
+    if not describe.is_valid():
+        return render_describe(request, request_type, describe, status=400)
+    subject = describe.cleaned_data["subject"]
+    # A citizen over the suggestion limit still gets the form, without suggestions.
+    over_limit = limit_check(request, "suggest").exceeded
+    suggestions = [] if over_limit else suggestions_for(subject, request, request_type=request_type.slug)
+    form = CitizenRequestForm(
+        request_type=request_type,
+        initial={
+            "subject": subject,
+            "description": describe.cleaned_data["description"],
+            "page": describe.cleaned_data.get("page"),
+        },
+    )
+    return render_request_form(request, request_type, form, suggestions=suggestions)
+
+
+def render_request_form(request, request_type, form, *, suggestions=(), limit=None, status=200):
+    context = {"request_type": request_type, "form": form, "suggestions": suggestions, "limit": limit}
+    return render(request, "requests/request_form.html", context, status=status)
+
+
+def submit_step(request, request_type):
+    """Step 2: the request is created once, whatever the double clicks and replays."""
     form = CitizenRequestForm(request.POST, request.FILES, request_type=request_type)
+    # Every POST counts, valid or not, spam or replay: the limit is on attempts.
+    limit = limit_check(request, "submit")
     if form.is_spam:
         return render(request, "requests/rejected.html", status=400)
     token = request.POST.get("submission_token", "")
@@ -118,15 +153,11 @@ def request_form(request, slug):
     if existing is not None:
         # A double click or a resubmitted form: the request already exists.
         return redirect("requests:confirmation", token=status_token(existing))
-    if limit_exceeded(request, "submit"):
-        return too_many(request)
+    if limit.exceeded:
+        # Shown again with what was typed (files excepted: browsers never send them back).
+        return render_request_form(request, request_type, form, limit=limit, status=429)
     if not form.is_valid():
-        return render(
-            request,
-            "requests/request_form.html",
-            {"request_type": request_type, "form": form, "suggestions": []},
-            status=400,
-        )
+        return render_request_form(request, request_type, form, status=400)
     data = form.cleaned_data
     source_page = Page.objects.filter(pk=data.get("page")).first() if data.get("page") else None
     try:
@@ -140,12 +171,7 @@ def request_form(request, slug):
         )
     except ValidationError as error:
         form.add_error(None, error)
-        return render(
-            request,
-            "requests/request_form.html",
-            {"request_type": request_type, "form": form, "suggestions": []},
-            status=400,
-        )
+        return render_request_form(request, request_type, form, status=400)
     return redirect("requests:confirmation", token=status_token(citizen_request))
 
 
@@ -185,13 +211,14 @@ def request_confirmation(request, token):
     )
 
 
-@require_safe
+@csrf_exempt  # suggestions and an anonymous log line; no state of the visitor changes
+@require_POST  # the subject may hold personal details: it travels in the body, never in a URL
 def suggestions_json(request):
     """Live suggestions while the subject is typed (progressive enhancement)."""
-    if limit_exceeded(request, "suggest"):
+    if limit_check(request, "suggest").exceeded:
         return JsonResponse({"error": _("Too many requests. Wait a minute and try again.")}, status=429)
-    query = request.GET.get("q", "")
-    hits = suggestions_for(query, request, request_type=request.GET.get("type", "")[:80])
+    query = request.POST.get("q", "")
+    hits = suggestions_for(query, request, request_type=request.POST.get("type", "")[:80])
     return JsonResponse(
         {
             "query": query[:200],
@@ -200,7 +227,7 @@ def suggestions_json(request):
                     "id": hit.id,
                     "title": hit.title,
                     "excerpt": hit.excerpt,
-                    "url": reverse("requests:suggestion_click", args=[hit.id]) + f"?q={_quote(query)}",
+                    "url": click_url(hit),
                     "answered_url": reverse("requests:suggestion_answered", args=[hit.id]),
                 }
                 for hit in hits
@@ -208,6 +235,11 @@ def suggestions_json(request):
         },
         encoder=HTMLSafeJSONEncoder,  # the query is echoed back
     )
+
+
+def click_url(suggestion: Suggestion) -> str:
+    url = reverse("requests:suggestion_click", args=[suggestion.id])
+    return f"{url}?vue={suggestion.shown_id}" if suggestion.shown_id else url
 
 
 def _quote(text: str) -> str:
@@ -229,7 +261,7 @@ def suggestion_click(request, page_id):
     page = _live_page(page_id)
     SuggestionEvent.objects.create(
         kind=SuggestionEvent.Kind.CLICKED,
-        query=clean_query(request.GET.get("q", "")),
+        query=shown_query(request.GET.get("vue", ""), page_id=page.pk),
         page=page,
         language=language(),
     )
@@ -239,11 +271,19 @@ def suggestion_click(request, page_id):
     return redirect(url)
 
 
+def shown_query(shown_id: str, *, page_id: int) -> str:
+    """The words of the suggestion that was clicked, read from its log line (never from the URL)."""
+    if not shown_id.isdigit() or len(shown_id) > 18:
+        return ""
+    shown = SuggestionEvent.objects.filter(pk=int(shown_id), kind=SuggestionEvent.Kind.SHOWN, page_id=page_id)
+    return shown.values_list("query", flat=True).first() or ""
+
+
 @csrf_exempt  # an anonymous log line only; the cacheable step-1 page carries no CSRF token
 @require_POST
 def suggestion_answered(request, page_id):
     """“This answered my question”: logged, and the citizen is thanked instead of filing a request."""
-    if limit_exceeded(request, "suggest"):
+    if limit_check(request, "suggest").exceeded:
         return too_many(request)
     page = _live_page(page_id)
     SuggestionEvent.objects.create(
@@ -285,8 +325,9 @@ def status_lookup(request):
     context = {"lookup_form": lookup}
     if not lookup.is_bound:
         return render(request, "requests/status_lookup.html", context)
-    if limit_exceeded(request, "lookup"):
-        return too_many(request)
+    context["lookup_limit"] = limit_check(request, "lookup")
+    if context["lookup_limit"].exceeded:
+        return render(request, "requests/status_lookup.html", context, status=429)
     if not lookup.is_valid():
         return render(request, "requests/status_lookup.html", context, status=400)
     parsed = parse_reference(lookup.cleaned_data["reference"])
@@ -302,9 +343,8 @@ def status_lookup(request):
         context["problem"] = "unknown"
         return render(request, "requests/status_lookup.html", context, status=404)
     verify = VerifyForm(request.POST if request.method == "POST" and "contact" in request.POST else None)
-    if verify.is_bound:
-        if limit_exceeded(request, "verify"):
-            return too_many(request)
+    verify_limit = limit_check(request, "verify") if verify.is_bound else LimitCheck(exceeded=False)
+    if verify.is_bound and not verify_limit.exceeded:
         if verify.is_valid() and contact_matches(citizen_request, verify.cleaned_data["contact"]):
             request.session[VERIFIED_SESSION_KEY] = [*_verified_ids(request), citizen_request.pk][-20:]
             return redirect(f"{reverse('requests:status')}?reference={_quote(citizen_request.reference)}")
@@ -313,9 +353,11 @@ def status_lookup(request):
     context.update(
         citizen_request=citizen_request,
         verify_form=verify,
+        verify_limit=verify_limit,
         show_personal=citizen_request.pk in _verified_ids(request),
     )
-    return render(request, "requests/status.html", context, status=400 if verify.errors else 200)
+    status = 429 if verify_limit.exceeded else 400 if verify.is_bound and verify.errors else 200
+    return render(request, "requests/status.html", context, status=status)
 
 
 @never_cache

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -43,11 +42,5 @@ class ContactSettings(BaseGenericSetting):
         FieldPanel("address"),
     ]
 
-    CACHE_KEY = "portal:contact-settings"
-
     class Meta:
         verbose_name = _("contact details")
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)

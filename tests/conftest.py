@@ -78,6 +78,25 @@ def service_page(portal):
     return ServicePage.objects.get(source_id="svc-1-fr")
 
 
+# --- the real Redis server ------------------------------------------------------------------
+
+REDIS_SCRIPT = Path(__file__).resolve().parent / "services" / "redis.sh"
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """`PORTAL_REDIS_URL` (exported by `tests/run-all.sh`), else a server started here; never a skip."""
+    url = os.environ.get("PORTAL_REDIS_URL")
+    if url:
+        return url
+    started = subprocess.run(
+        ["bash", str(REDIS_SCRIPT), "start"], capture_output=True, text=True, timeout=300
+    )
+    if started.returncode != 0:
+        pytest.fail(f"Could not start Redis:\n{started.stdout}\n{started.stderr}")
+    return subprocess.run(["bash", str(REDIS_SCRIPT), "url"], capture_output=True, text=True).stdout.strip()
+
+
 # --- the real OpenSearch node ---------------------------------------------------------------
 
 OPENSEARCH_SCRIPT = Path(__file__).resolve().parent / "services" / "opensearch.sh"

@@ -18,14 +18,19 @@ echo "== services"
 bash tests/services/chromium.sh
 bash tests/services/postgres.sh start
 trap 'bash tests/services/postgres.sh stop' EXIT
+bash tests/services/redis.sh start
+trap 'bash tests/services/redis.sh stop; bash tests/services/postgres.sh stop' EXIT
 bash tests/services/opensearch.sh start
-trap 'bash tests/services/opensearch.sh stop; bash tests/services/postgres.sh stop' EXIT
+trap 'bash tests/services/opensearch.sh stop; bash tests/services/redis.sh stop; bash tests/services/postgres.sh stop' EXIT
 # The cluster tests use this node; the rest of the suite stays on the database engine (no SEARCH_URL).
 export PORTAL_OPENSEARCH_URL=$(bash tests/services/opensearch.sh url)
 unset SEARCH_URL
+# The multi-worker tests serve the portal on gunicorn against this Redis; the rest keeps the in-process cache.
+export PORTAL_REDIS_URL=$(bash tests/services/redis.sh url)
+unset REDIS_URL
 
 echo "== pytest on SQLite (with the real browser)"
 .venv/bin/pytest -p no:cacheprovider -m "not postgres"
 
 echo "== pytest on PostgreSQL"
-DATABASE_URL=$(bash tests/services/postgres.sh url) .venv/bin/pytest -p no:cacheprovider -m "not e2e and not opensearch"
+DATABASE_URL=$(bash tests/services/postgres.sh url) .venv/bin/pytest -p no:cacheprovider -m "not e2e and not opensearch and not multiworker"

@@ -17,7 +17,6 @@ from django.views.defaults import permission_denied
 
 from forms.defaults import install_default_request_types
 from forms.models import CitizenRequest
-from forms.ratelimit import DEFAULT_LIMITS
 from forms.services import STATUS_LINK_SALT, status_token
 from search.engines.database import DatabaseEngine
 from search.entry import promotions_forget
@@ -56,11 +55,7 @@ GET_PARAMETERS = [
     ("/api/search/", "lang"),
     ("/api/search/", "limit"),
     ("/fr/demande/", "q"),
-    ("/fr/demande/suggestions/", "q"),
-    ("/fr/demande/suggestions/", "type"),
     ("/fr/demande/nid-de-poule/", "subject"),
-    ("/fr/demande/nid-de-poule/", "description"),
-    ("/fr/demande/nid-de-poule/", "page"),
     ("/fr/demande/suggestion/{answer_id}/", "q"),
     ("/fr/suivi/", "reference"),
     ("/en/status/", "reference"),
@@ -84,6 +79,8 @@ VALID_REQUEST = {
 }
 # (path, valid form data) of a POST; each field in turn gets each hostile value.
 POST_FORMS = [
+    ("/fr/demande/nid-de-poule/", {"step": "describe", "subject": "Un trou", "description": "x", "page": ""}),
+    ("/fr/demande/suggestions/", {"q": "collecte", "type": "question"}),
     ("/fr/demande/nid-de-poule/", VALID_REQUEST),
     ("/fr/suivi/", {"reference": "RAE-0000-0000-0", "contact": "citoyenne@example.org"}),
     ("/fr/utile/{answer_id}/", {"helpful": "yes"}),
@@ -152,7 +149,7 @@ NOT_A_REFERENCE = {"fr": "Ce n'est pas un numéro de référence", "en": "This i
 def fresh_state(settings):
     """An empty in-process index, as in a freshly started process, and no rate limit: each test
     sends more requests than a citizen would, and every one of them must reach the view."""
-    settings.REQUESTS_RATE_LIMITS = {scope: (0, 1) for scope in DEFAULT_LIMITS}
+    settings.PORTAL_RATE_LIMITS = {scope: (0, 1) for scope in settings.PORTAL_RATE_LIMITS}
     cache.clear()
     DatabaseEngine.forget()
     synonyms_forget()
@@ -288,17 +285,27 @@ def test_too_many_fields_is_refused_with_a_message(client, site, path):
             "Assurez-vous que cette valeur comporte au plus 40 caractères",
         ),
         ("/en/status/?reference=" + "x" * 10_000, "Ensure this value has at most 40 characters"),
-        ("/fr/demande/nid-de-poule/?subject=a%00b", "Le caractère nul n’est pas autorisé"),
-        ("/en/request/nid-de-poule/?subject=a%00b", "Null characters are not allowed"),
     ],
 )
 def test_validation_errors_speak_the_language_of_the_page(client, site, path, text):
     assert_message(client.get(path), 400, text)
 
 
+@pytest.mark.parametrize(
+    "path, text",
+    [
+        ("/fr/demande/nid-de-poule/", "Le caractère nul n’est pas autorisé"),
+        ("/en/request/nid-de-poule/", "Null characters are not allowed"),
+    ],
+)
+def test_step_one_errors_speak_the_language_of_the_page(client, site, path, text):
+    response = client.post(path, {"step": "describe", "subject": "a\x00b"})
+    assert_message(response, 400, text, "a\ufffdb" if False else text)
+
+
 def request_post(client, **fields) -> dict:
     """A complete pothole request, with the submission token of its form."""
-    page = client.get("/fr/demande/nid-de-poule/", {"subject": "Un trou"})
+    page = client.post("/fr/demande/nid-de-poule/", {"step": "describe", "subject": "Un trou"})
     token = re.search(r'name="submission_token" value="([^"]+)"', page.text).group(1)
     return client.post("/fr/demande/nid-de-poule/", VALID_REQUEST | {"submission_token": token} | fields)
 
@@ -321,7 +328,9 @@ def test_refused_request_keeps_what_was_typed(client, site):
 def test_mangled_source_page_never_blocks_the_request(client, site):
     """The hidden `page` field is a hint the citizen can neither see nor fix."""
     for page in ["abc", "-5", "99999999999999999999", "x" * 10_000]:
-        step_two = client.get("/fr/demande/nid-de-poule/", {"subject": "Un trou", "page": page})
+        step_two = client.post(
+            "/fr/demande/nid-de-poule/", {"step": "describe", "subject": "Un trou", "page": page}
+        )
         assert step_two.status_code == 200 and 'name="email"' in step_two.text, page
         assert request_post(client, page=page).status_code == 302, page
     assert CitizenRequest.objects.filter(source_page=None).count() == 4

@@ -4,7 +4,6 @@ import datetime
 
 from django import template
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse, translate_url
 from django.utils import translation
 
@@ -68,14 +67,6 @@ def language_links(context) -> list[dict]:
 def home_url() -> str:
     """Each language's home page is the root of its URL prefix (/fr/, /en/)."""
     return reverse("wagtail_serve", args=[""])
-
-
-@register.simple_tag
-def contact_settings():
-    """The contact block's settings, kept in the cache (they change a few times a year)."""
-    from portal.models import ContactSettings
-
-    return cache.get_or_set(ContactSettings.CACHE_KEY, ContactSettings.load, timeout=3600)
 
 
 @register.filter

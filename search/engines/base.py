@@ -102,3 +102,12 @@ def connection_errors() -> tuple[type[BaseException], ...]:
     except (ImportError, AttributeError):  # pragma: no cover
         pass
     return tuple(errors)
+
+
+def error_summary(error: BaseException | str) -> str:
+    """The kind of failure and its HTTP status, never its message: the cluster echoes the
+    citizen's query in its errors, and what a citizen types does not go in a log."""
+    if isinstance(error, str):
+        return error
+    status = getattr(error, "status_code", None) or getattr(error, "status", None)
+    return f"{type(error).__name__} {status}" if isinstance(status, int) else type(error).__name__

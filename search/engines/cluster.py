@@ -39,7 +39,7 @@ from ..cluster.queries import (
 )
 from ..cluster.vocabulary import VOCABULARY
 from ..documents import PageDocument, is_searchable, knowledge_models, page_document
-from .base import EngineHit, EngineResult, EngineUnavailable, SearchEngine
+from .base import EngineHit, EngineResult, EngineUnavailable, SearchEngine, error_summary
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,8 @@ def warn_unavailable(name: str, error: BaseException | str) -> bool:
         if last is not None and now - last < WARNING_INTERVAL:
             return False
         _warned_at[name] = now
-    logger.warning("Search engine %s unavailable, answering from the database: %s", name, error)
+    summary = error_summary(error)
+    logger.warning("Search engine %s unavailable, answering from the database: %s", name, summary)
     return True
 
 

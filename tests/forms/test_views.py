@@ -16,8 +16,13 @@ from .conftest import VALID_DATA, png_upload
 FORM_URL = "/fr/demande/nid-de-poule/"
 
 
+def describe(client, url=FORM_URL, subject="Nid-de-poule rue Principale", **fields):
+    """Step 1, as the browser sends it: a POST without CSRF token."""
+    return client.post(url, {"step": "describe", "subject": subject, **fields})
+
+
 def form_token(client, url=FORM_URL, subject="Nid-de-poule rue Principale"):
-    page = client.get(url, {"subject": subject})
+    page = describe(client, url, subject)
     assert page.status_code == 200
     return re.search(r'name="submission_token" value="([^"]+)"', page.text).group(1)
 
@@ -44,9 +49,9 @@ def test_step_one_then_form_with_only_the_needed_fields(client, portal):
         and 'name="subject"' in step_one.text
         and 'name="email"' not in step_one.text
     )
-    form = client.get(FORM_URL, {"subject": "Un trou"})
+    form = describe(client, FORM_URL, "Un trou")
     assert 'name="address"' in form.text and 'name="email"' in form.text
-    question = client.get("/fr/demande/question/", {"subject": "Une question"})
+    question = describe(client, "/fr/demande/question/", "Une question")
     assert 'name="address"' not in question.text
     assert "Loi 25" in question.text and 'name="consent"' in question.text
 
@@ -89,7 +94,7 @@ def test_invalid_form_gives_clear_french_errors(client, portal):
 
 @pytest.mark.django_db
 def test_invalid_form_in_english(client, portal):
-    page = client.get("/en/request/nid-de-poule/", {"subject": "A pothole"})
+    page = describe(client, "/en/request/nid-de-poule/", "A pothole")
     token = re.search(r'name="submission_token" value="([^"]+)"', page.text).group(1)
     response = client.post("/en/request/nid-de-poule/", post_data(token, consent=None))
     assert response.status_code == 400 and "Your consent is needed" in response.text
@@ -117,12 +122,58 @@ def test_unknown_type_is_404(client, portal):
 
 @pytest.mark.django_db
 def test_submissions_are_rate_limited_per_ip(client, portal, settings):
-    settings.REQUESTS_RATE_LIMITS = {"submit": (2, 3600)}
+    settings.PORTAL_RATE_LIMITS = {**settings.PORTAL_RATE_LIMITS, "submit": (2, 3600)}
     codes = [client.post(FORM_URL, post_data(form_token(client))).status_code for _ in range(3)]
     assert codes == [302, 302, 429]
     assert CitizenRequest.objects.count() == 2
     other_ip = client.post(FORM_URL, post_data(form_token(client)), REMOTE_ADDR="10.0.0.9")
     assert other_ip.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_limited_form_is_shown_again_with_what_was_typed(client, portal, settings):
+    settings.PORTAL_RATE_LIMITS = {**settings.PORTAL_RATE_LIMITS, "submit": (1, 3600)}
+    client.post(FORM_URL, post_data(form_token(client), consent=None))  # an invalid form counts too
+    limited = client.post(FORM_URL, post_data(form_token(client), description="Un trou très profond."))
+    assert limited.status_code == 429
+    assert "Trop de tentatives en peu de temps" in limited.text
+    assert "Un trou très profond." in limited.text and VALID_DATA["email"] in limited.text
+    assert 'name="csrfmiddlewaretoken"' in limited.text  # it can be sent again once the wait is over
+    assert CitizenRequest.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_spam_and_replays_count_toward_the_limit(client, portal, settings):
+    settings.PORTAL_RATE_LIMITS = {**settings.PORTAL_RATE_LIMITS, "submit": (2, 3600)}
+    token = form_token(client)
+    assert client.post(FORM_URL, post_data(token, website="http://spam.example")).status_code == 400
+    assert client.post(FORM_URL, post_data(token)).status_code == 302
+    assert client.post(FORM_URL, post_data(token)).status_code == 302  # the replay: same request
+    assert client.post(FORM_URL, post_data(form_token(client))).status_code == 429
+    assert CitizenRequest.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_step_one_posts_without_csrf_and_step_two_needs_it(portal):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    step_one = describe(browser, FORM_URL, "Trou dans la rue")
+    assert step_one.status_code == 200 and 'name="csrfmiddlewaretoken"' in step_one.text
+    token = re.search(r'name="submission_token" value="([^"]+)"', step_one.text).group(1)
+    assert browser.post(FORM_URL, post_data(token)).status_code == 403
+    assert CitizenRequest.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_citizens_words_never_travel_in_a_url(client, answer_pair):
+    subject = "Marie Tremblay 418 555-0199 collecte ordures"
+    page = describe(client, "/fr/demande/question/", subject)
+    links = re.findall(r'(?:href|action)="([^"]*)"', page.text)
+    assert links and not [link for link in links if "Tremblay" in link or "555" in link]
+    ignored = client.get("/fr/demande/question/", {"subject": subject})
+    assert ignored.status_code == 200 and 'name="email"' not in ignored.text  # a GET is only step 1
+    assert client.get("/fr/demande/suggestions/", {"q": subject}).status_code == 405
 
 
 @pytest.mark.django_db
@@ -158,7 +209,7 @@ def test_bad_attachment_is_refused_with_a_message(client, portal):
 @pytest.mark.django_db
 def test_check_these_answers_first_without_javascript(client, answer_pair):
     french, _english = answer_pair
-    page = client.get("/fr/demande/question/", {"subject": "collecte des ordures"})
+    page = describe(client, "/fr/demande/question/", "collecte des ordures")
     assert "Consultez d'abord ces réponses" in page.text
     assert french.title in page.text
     assert SuggestionEvent.objects.filter(kind="shown", page=french).exists()
@@ -167,10 +218,12 @@ def test_check_these_answers_first_without_javascript(client, answer_pair):
 @pytest.mark.django_db
 def test_suggestions_json_and_click_and_answered_are_logged(client, answer_pair):
     french, _english = answer_pair
-    data = client.get("/fr/demande/suggestions/", {"q": "collecte ordures", "type": "question"}).json()
+    data = client.post("/fr/demande/suggestions/", {"q": "collecte ordures", "type": "question"}).json()
     assert data["results"] and data["results"][0]["title"] == french.title
+    assert "collecte" not in data["results"][0]["url"]  # the citizen's words never go in a URL
     click = client.get(data["results"][0]["url"])
     assert click.status_code == 302 and click["Location"] == french.url
+    assert SuggestionEvent.objects.get(kind="clicked").query == "collecte ordures"
     answered = client.post(data["results"][0]["answered_url"], {"q": "collecte ordures"})
     assert answered.status_code == 200 and "Merci" in answered.text
     kinds = set(SuggestionEvent.objects.values_list("kind", flat=True))
@@ -268,13 +321,15 @@ def test_private_link_stops_showing_personal_data_after_closing(client, submitte
 
 
 def test_lookups_are_rate_limited(client, submitted, settings):
-    settings.REQUESTS_RATE_LIMITS = {"lookup": (3, 600)}
+    settings.PORTAL_RATE_LIMITS = {**settings.PORTAL_RATE_LIMITS, "lookup": (3, 600)}
     codes = [client.get("/fr/suivi/", {"reference": submitted.reference}).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+    limited = client.get("/fr/suivi/", {"reference": submitted.reference})
+    assert "Trop de tentatives" in limited.text and f'value="{submitted.reference}"' in limited.text
 
 
 def test_verification_attempts_are_rate_limited(client, submitted, settings):
-    settings.REQUESTS_RATE_LIMITS = {"verify": (2, 3600)}
+    settings.PORTAL_RATE_LIMITS = {**settings.PORTAL_RATE_LIMITS, "verify": (2, 3600)}
     codes = [
         client.post(
             "/fr/suivi/", {"reference": submitted.reference, "contact": f"x{n}@example.org"}

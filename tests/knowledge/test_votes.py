@@ -63,3 +63,21 @@ def test_the_vote_form_works_without_javascript(client, answer_pair):
     html = client.get(french.url).content.decode()
     assert f'<form method="post" action="/fr/utile/{french.pk}/">' in html
     assert 'name="helpful" value="yes"' in html and 'name="helpful" value="no"' in html
+
+
+def test_votes_without_cookies_are_limited_per_address(answer_pair, settings):
+    from django.core.cache import cache
+    from django.test import Client
+
+    cache.clear()
+    settings.PORTAL_RATE_LIMITS = {**settings.PORTAL_RATE_LIMITS, "vote": (5, 3600)}
+    french, _english = answer_pair
+    # A script that drops the cookie is a new visitor at each POST: the address still counts.
+    codes = [Client().post(vote_url(french), {"helpful": "yes"}).status_code for _ in range(20)]
+    assert codes == [302] * 5 + [429] * 15
+    assert helpful_counts(french) == {"yes": 5, "no": 0}
+    refused = Client().post(vote_url(french), {"helpful": "yes"})
+    assert "Trop de tentatives" in refused.text and french.url in refused.text
+    other_address = Client().post(vote_url(french), {"helpful": "no"}, REMOTE_ADDR="198.51.100.7")
+    assert other_address.status_code == 302
+    cache.clear()

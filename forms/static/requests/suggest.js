@@ -26,8 +26,9 @@
       if (query === last) { return; }
       last = query;
       if (query.length < 3) { box.textContent = ""; return; }
-      var url = form.dataset.suggestUrl + "?q=" + encodeURIComponent(query) + "&type=" + encodeURIComponent(form.dataset.requestType || "");
-      fetch(url, { headers: { Accept: "application/json" } })
+      // POSTed: what a citizen types may be personal and must not end up in a URL or a log.
+      var body = new URLSearchParams({ q: query, type: form.dataset.requestType || "" });
+      fetch(form.dataset.suggestUrl, { method: "POST", body: body, headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : { results: [] }; })
         .then(function (data) {
           if (query !== last) { return; }
