@@ -16,6 +16,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from knowledge.models import Department
 
 from .storage import private_storage
+from .uploads import EXTENSIONS, safe_filename
 
 
 class RequestType(models.Model):
@@ -271,8 +272,11 @@ class RequestEvent(models.Model):
 
 
 def attachment_path(instance, filename):
+    # Named by content: the citizen's name is never a path; the extension is the detected type's.
+    extension = EXTENSIONS.get(instance.content_type, "bin")
     return (
-        f"requests/{instance.request.submitted_at:%Y/%m}/{instance.request.reference}/{instance.sha256[:16]}"
+        f"requests/{instance.request.submitted_at:%Y/%m}/{instance.request.reference}/"
+        f"{instance.sha256[:16]}.{extension}"
     )
 
 
@@ -292,6 +296,12 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def download_name(self) -> str:
+        """The name to download under: the extension of the type detected on upload, whatever the
+        citizen named the file (names saved before this rule included)."""
+        return safe_filename(self.original_name, self.content_type)
 
 
 class OutgoingEmail(models.Model):

@@ -24,6 +24,7 @@ from .models import (
     Status,
 )
 from .references import generate_reference
+from .uploads import safe_filename
 
 STATUS_LINK_SALT = "requests.status-link"
 REFERENCE_ATTEMPTS = 8
@@ -133,15 +134,17 @@ def request_submit(
         raise RuntimeError("Could not draw a unique reference.")
 
     for checked in files:
+        # Stored and downloaded under the detected type's extension, never the one it came with.
+        name = safe_filename(checked.upload.name, checked.content_type)
         attachment = Attachment(
             request=citizen_request,
-            original_name=(checked.upload.name or "fichier")[-255:],
+            original_name=name,
             content_type=checked.content_type,
             size=checked.upload.size,
             sha256=checked.sha256,
         )
         checked.upload.seek(0)
-        attachment.file.save(checked.upload.name or "fichier", checked.upload, save=False)
+        attachment.file.save(name, checked.upload, save=False)
         attachment.save()
 
     RequestEvent.objects.create(

@@ -5,8 +5,9 @@ import warnings
 
 from PIL import Image
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 MAX_FILES = 3
@@ -22,6 +23,15 @@ SIGNATURES = [
     (b"%PDF-", "application/pdf"),
 ]
 PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WEBP"}
+# The extension a file is stored and downloaded with: the detected type's, never the one it came with.
+EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "application/pdf": "pdf",
+}
+MAX_STEM_LENGTH = 100
 
 
 def sniff(head: bytes) -> str | None:
@@ -31,6 +41,21 @@ def sniff(head: bytes) -> str | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
     return None
+
+
+def safe_filename(name: str | None, content_type: str) -> str:
+    """The citizen's file name made safe: its base name, sanitised, with the detected type's extension.
+
+    `x.html` that is a PDF becomes `x.pdf`: a staff member's browser never opens it as a page.
+    """
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    try:
+        stem = get_valid_filename(stem)
+    except SuspiciousFileOperation:  # nothing left, or only dots
+        stem = ""
+    stem = stem[:MAX_STEM_LENGTH].strip("._-") or "fichier"
+    return f"{stem}.{EXTENSIONS.get(content_type, 'bin')}"
 
 
 def check_upload(upload: UploadedFile):

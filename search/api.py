@@ -5,7 +5,7 @@
 Bad input answers 400 with {"error": "..."}; never a 500.
 """
 
-from ninja import NinjaAPI, Schema, Status
+from ninja import NinjaAPI, Schema, Status, Swagger
 from ninja.errors import ValidationError
 
 from django.conf import settings
@@ -22,6 +22,9 @@ api = NinjaAPI(
     description="Answers and services of the citizen portal, best first, in the requested language.",
     urls_namespace="api",
     renderer=HTMLSafeJSONRenderer(),
+    # Swagger UI from django-ninja's own static files ("ninja" is an installed app), never a CDN;
+    # no validator badge, which would send the schema's address to validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 
@@ -62,7 +65,7 @@ def _error(message: str) -> Status:
     operation_id="search",
 )
 def search(request: HttpRequest, q: str = "", lang: str = "fr", limit: int = 10):
-    """Live pages in `lang`, best first; `excerpt` is HTML with the matched words in <mark>.
+    """Live pages in `lang`, best first; `excerpt` is HTML with the matched words in `<mark>`.
 
     Error messages follow the browser's language (Accept-Language), French by default.
     """

@@ -75,3 +75,26 @@ def test_api_searches_are_logged_but_not_keystrokes(client, corpus):
 def test_instant_answers_complete_the_last_word(client, corpus):
     data = client.get("/api/search/", {"q": "permis pisc", "lang": "fr", "instant": "1"}).json()
     assert data["results"][0]["source_id"] == "piscine-fr"
+
+
+def test_docs_use_our_own_static_files_and_no_other_host(client):
+    import json
+    import re
+
+    response = client.get("/api/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "cdn" not in html.lower() and "unpkg" not in html.lower()
+    references = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]*)"', html)
+    assert any(url.endswith("swagger-ui-bundle.js") for url in references)
+    assert any(url.endswith("swagger-ui.css") for url in references)
+    for url in references:
+        assert url.startswith("/static/"), url
+        asset = client.get(url)
+        assert asset.status_code == 200, url
+        assert b"".join(asset.streaming_content), url
+    # No validator badge: it would load an image from validator.swagger.io with the schema's address.
+    settings_json = re.search(r'id="swagger-settings">(.*?)</script>', html, re.S).group(1)
+    assert json.loads(settings_json)["validatorUrl"] is None
+    policy = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy and "http" not in policy
