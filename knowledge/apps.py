@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class KnowledgeConfig(AppConfig):
     name = "knowledge"
     verbose_name = _("Knowledge base")
+
+    def ready(self):
+        from . import signals  # noqa: F401 - drops cached pages when content changes

@@ -15,6 +15,7 @@ from wagtail.models import Page, TranslatableMixin
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from . import page_cache
 from .blocks import AnswerBodyBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "document-link"]
@@ -41,12 +42,15 @@ class Department(TranslatableMixin, index.Indexed, models.Model):
 
 
 class PublicCacheMixin:
-    """Lets a shared cache (CDN, reverse proxy) keep the page for anonymous visitors."""
+    """Lets the portal's page cache (`knowledge.page_cache`) and a shared cache (CDN, reverse proxy)
+    keep the page for anonymous visitors."""
 
     def serve(self, request, *args, **kwargs):
         response = super().serve(request, *args, **kwargs)
         if not getattr(request, "is_preview", False) and not request.user.is_authenticated:
             patch_cache_control(response, public=True, max_age=settings.PORTAL_PUBLIC_PAGE_MAX_AGE)
+            # The page cache still checks the request and the rendered response before storing it.
+            setattr(response, page_cache.STORABLE_ATTRIBUTE, True)
         return response
 
 

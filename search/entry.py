@@ -12,10 +12,15 @@ Engine selection: the `SEARCH_URL` setting (from the environment variable). Empt
 the database engine. `opensearch://…` or `elasticsearch://…` → the cluster
 engine from `search.engines.cluster`; when it cannot answer (connection refused,
 timeout), the database engine answers and `engine` says "database".
+
+A visitor's search (`request` given) is answered from the shared cache while the index
+has not changed since the same words were searched (`search.result_cache`); it is logged
+all the same.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import logging
@@ -26,7 +31,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils.html import escape
 
-from .engines.base import EngineHit, SearchEngine, connection_errors
+from . import result_cache
+from .engines.base import EngineHit, SearchEngine, connection_errors, error_summary
 from .engines.database import DatabaseEngine
 from .highlight import excerpt, mark
 from .query import ParsedQuery, normalise, parse_query
@@ -163,10 +169,15 @@ def search_pages(
     prefix: bool = False,
     log: bool = True,
     source: str = "page",
+    cache: bool | None = None,
 ) -> SearchResponse:
-    """Ranked, highlighted live pages for `query` in `language`. Never raises for an engine outage."""
-    from .models import SearchDocument
+    """Ranked, highlighted live pages for `query` in `language`. Never raises for an engine outage.
 
+    `cache`: answer from the shared cache of recent answers (`search.result_cache`) when the
+    index has not changed since. By default for a visitor's search (`request` given); offline
+    tools (relevance evaluation, benchmarks) call without a request and measure the engine.
+    Every search is logged (`log`), whether its answer came from the cache or not.
+    """
     started = time.perf_counter()
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, int(offset))
@@ -178,6 +189,56 @@ def search_pages(
         return response
 
     promoted = _promoted_page_ids(query, language) if offset == 0 and topic_id is None else []
+    cache_key = version = None
+    if (request is not None if cache is None else cache) and result_cache.enabled():
+        cache_key = result_cache.entry_key(
+            parsed,
+            promoted=promoted,
+            limit=limit,
+            offset=offset,
+            topic_id=topic_id,
+            prefix=prefix,
+            engine=engine.name,
+        )
+        try:
+            cached, version = result_cache.lookup(cache_key, language=language)
+        except Exception as error:  # noqa: BLE001 - the cache is a help: search works without it
+            logger.warning("Search cache unavailable: %s", error)
+            cached = cache_key = None
+        if cached is not None:
+            response = dataclasses.replace(cached, query=query, results=list(cached.results), log_id=None)
+            response.duration_ms = round((time.perf_counter() - started) * 1000, 2)
+            if log:
+                response.log_id = log_search(parsed, response, request=request, source=source)
+            return response
+
+    _rank(parsed, response, engine, promoted=promoted, limit=limit, offset=offset, topic_id=topic_id)
+    response.duration_ms = round((time.perf_counter() - started) * 1000, 2)
+    if cache_key is not None:
+        try:
+            result_cache.store(cache_key, response, version=version, fallback=response.engine != engine.name)
+        except Exception as error:  # noqa: BLE001
+            logger.warning("Search cache unavailable: %s", error)
+    if log:
+        response.log_id = log_search(parsed, response, request=request, source=source)
+    return response
+
+
+def _rank(
+    parsed: ParsedQuery,
+    response: SearchResponse,
+    engine: SearchEngine,
+    *,
+    promoted: list[int],
+    limit: int,
+    offset: int,
+    topic_id: int | None,
+) -> None:
+    """Fills `response` with the promoted pages, then the engine's ranked pages (the database
+    engine's if `engine` is down)."""
+    from .models import SearchDocument
+
+    language = response.language
     arguments = {"language": language, "limit": limit + len(promoted), "offset": offset, "topic_id": topic_id}
     try:
         result = engine.search(parsed, **arguments)
@@ -185,7 +246,8 @@ def search_pages(
         if isinstance(engine, DatabaseEngine):
             raise
         # The engine itself warns at most once a minute; a warning per request would flood the logs.
-        logger.debug("Search engine %s unavailable, falling back to the database: %s", engine.name, error)
+        summary = error_summary(error)
+        logger.debug("Search engine %s unavailable, falling back to the database: %s", engine.name, summary)
         engine = database_engine()
         response.engine = engine.name
         result = engine.search(parsed, **arguments)
@@ -222,10 +284,6 @@ def search_pages(
         )
     response.total = result.total + len([pk for pk in promoted if pk in documents])
     response.suggestion = result.suggestion
-    response.duration_ms = round((time.perf_counter() - started) * 1000, 2)
-    if log:
-        response.log_id = log_search(parsed, response, request=request, source=source)
-    return response
 
 
 def log_search(

@@ -1,19 +1,26 @@
 """Search page and result clicks. Ranking lives in `search.entry.search_pages`."""
 
+import logging
 import math
 import re
+import time
 
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from wagtail.models import Page
 
-from .entry import search_pages
+from . import result_cache
+from .entry import SearchResponse, log_search, search_pages
 from .models import ClickLog, QueryLog, SearchDocument
+from .query import parse_query
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
 MAX_QUERY_LENGTH = 200
@@ -60,10 +67,37 @@ def request_url() -> str:
     return reverse("wagtail_serve", args=[""])
 
 
+def stored_search_page(request, *, language: str, query: str):
+    """(the page from the shared cache, logged as a new search, or None; version to store under)."""
+    started = time.perf_counter()
+    try:
+        stored, version = result_cache.page_lookup(request, language=language)
+    except Exception as error:  # noqa: BLE001 - the cache is a help: search works without it
+        logger.warning("Search cache unavailable: %s", error)
+        return None, None
+    if stored is None:
+        return None, version
+    search = SearchResponse(query=query, language=language, engine=stored["engine"], total=stored["total"])
+    search.duration_ms = round((time.perf_counter() - started) * 1000, 2)
+    log_id = log_search(parse_query(query, language=language), search, request=request)
+    if log_id is None:  # not logging: the links go straight to the pages, render them so
+        return None, None
+    page = result_cache.page_response(stored, log_id)
+    patch_vary_headers(page, ("Cookie",))  # as the rendered page (sessions were looked at)
+    page["X-Cache"] = "HIT"
+    return page, version
+
+
 @require_safe
 def search_page(request):
     language = get_language()
     query = clean_query(request.GET.get("q", ""))
+    # A visitor without a session gets the page from the shared cache (a new log line each time).
+    version = None
+    if query and result_cache.page_may_be_cached(request):
+        page, version = stored_search_page(request, language=language, query=query)
+        if page is not None:
+            return page
     topics = list(topics_for(language))
     topic_id = _positive_int(request.GET.get("topic"))
     topic = next((topic for topic in topics if topic.pk == topic_id), None)
@@ -89,16 +123,16 @@ def search_page(request):
     suggestion_link = None
     if response and response.suggestion:
         suggestion_link = "?" + urlencode({"q": response.suggestion})
+    # A page that may be stored is rendered with a stand-in for the log id, replaced below.
+    storing = version is not None and response is not None and response.log_id is not None
+    log_link = result_cache.LOG_PLACEHOLDER if storing else (response.log_id if response else None)
     results = []
     if response:
         for position, hit in enumerate(response.results, start=(page_number - 1) * PAGE_SIZE + 1):
             link = hit.url
-            if response.log_id:
-                link = (
-                    reverse("search:click")
-                    + "?"
-                    + urlencode({"log": response.log_id, "page": hit.id, "pos": position})
-                )
+            if log_link:
+                params = {"log": log_link, "page": hit.id, "pos": position}
+                link = reverse("search:click") + "?" + urlencode(params)
             results.append({"hit": hit, "link": link, "position": position})
     context = {
         "query": query,
@@ -116,8 +150,15 @@ def search_page(request):
         "suggestion_link": suggestion_link,
         "request_url": request_url() + ("?" + urlencode({"q": query}) if query else ""),
     }
-    status = 200
-    return render(request, "search/search_page.html", context, status=status)
+    page = render(request, "search/search_page.html", context)
+    if storing:
+        try:
+            if result_cache.page_store(request, page, language=language, version=version, search=response):
+                page["X-Cache"] = "MISS"
+        except Exception as error:  # noqa: BLE001
+            logger.warning("Search cache unavailable: %s", error)
+        page.content = result_cache.with_log_id(page.content, response.log_id)
+    return page
 
 
 @require_safe
