@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint format messages bench-search bench-requests clean
+.PHONY: help install run test lint format messages bench-search bench-requests bench-load clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -62,6 +62,15 @@ bench-search: install ## Search latency p50/p95 at 1,000 and 10,000 answers: dat
 bench-requests: install ## 1,000 request submissions from 50 concurrent clients against a served portal on PostgreSQL
 	bash tests/services/postgres.sh start
 	$(PY) manage.py bench_requests --database-url postgres://postgres@127.0.0.1:54329/portal_bench_requests --submissions 1000 --clients 50
+
+bench-load: install ## Load test (wrk): the portal on gunicorn with production settings vs a bare Django view of the same size; PASS/GAP per target
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	bash tests/services/postgres.sh start
+	bash tests/services/redis.sh start
+	mkdir -p tmp
+	trap 'for pid in tmp/bench-load-portal.pid tmp/bench-load-bare.pid; do [ -f $$pid ] && kill $$(cat $$pid) 2>/dev/null; rm -f $$pid; done' EXIT; \
+	$(PY) manage.py bench_load --database-url postgres://postgres@127.0.0.1:54329/portal_bench_load \
+		--redis-url $$(bash tests/services/redis.sh url) --output tmp/bench-load.json
 
 clean: ## Remove the virtual environment, the SQLite database and test output
 	rm -rf $(VENV) db.sqlite3 tmp node_modules staticfiles
