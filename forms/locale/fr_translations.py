@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 FR = {
+    "Delete this request": "Supprimer cette demande",
+    "Request %(reference)s cannot be deleted: only its own department may delete a request, and only before anyone has handled it. After that it is kept as a record.": "La demande %(reference)s ne peut pas être supprimée : seule sa direction peut supprimer une demande, et seulement avant que quiconque l'ait traitée. Elle est ensuite conservée comme document.",
     "Requests": "Demandes",
     "Send at most 3 files.": "Envoyez au plus 3 fichiers.",
     "Subject": "Objet",

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.search_promotions",
     "wagtail.contrib.simple_translation",
     "wagtail.contrib.sitemaps",
@@ -43,10 +44,14 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "csp",
+    # django-ninja's templates and static files: /api/docs serves Swagger UI from here, not a CDN.
+    "ninja",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,9 +62,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response; the Wagtail admin gets its own (portal/csp.py).
+    "portal.csp.PortalCSPMiddleware",
+    "portal.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous citizen pages from the shared cache, before sessions, CSRF and auth (knowledge/page_cache.py).
+    "portal.page_cache_middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "portal.middleware.PortalLocaleMiddleware",
     "portal.middleware.MethodNotAllowedMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -67,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -153,6 +165,36 @@ else:
 # Nth address from the right is the client's, anything a client wrote before it is ignored.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
+# Attempts allowed per client address (votes: per address too, each visitor votes once a page):
+# scope → (attempts, seconds). 0 attempts: no limit. Counted in the shared cache.
+PORTAL_RATE_LIMITS = {
+    "submit": (10, 3600),  # request forms sent (valid or not)
+    "lookup": (30, 600),  # status look-ups by reference
+    "verify": (10, 3600),  # e-mail or phone confirmations on a status page
+    "suggest": (120, 60),  # instant answers while typing
+    "vote": (30, 3600),  # "Was this helpful?" answers
+}
+RATELIMIT_IP_META_KEY = "portal.client_ip.client_ip"
+RATELIMIT_USE_CACHE = "default"
+
+# Staff sign-in: 5 wrong passwords for one account from one address lock that pair for
+# an hour (django-axes, attempts kept in the database so every worker sees them).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "portal/login_locked.html"
+AXES_RESET_ON_SUCCESS = True
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Bodies larger than this are refused from their Content-Length, before they are read:
+# three attachments of 10 MB and the form's text fit. The admin (documents, images) gets more.
+PORTAL_MAX_REQUEST_BYTES = 32 * 1024 * 1024
+PORTAL_MAX_ADMIN_REQUEST_BYTES = 200 * 1024 * 1024
+
 # Background work (index sync, e-mails). The database backend survives a restart;
 # `make run` and the tests run tasks immediately.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -183,6 +225,26 @@ WAGTAIL_WORKFLOW_ENABLED = True
 
 # Cache lifetime of public pages in a shared cache (CDN / reverse proxy).
 PORTAL_PUBLIC_PAGE_MAX_AGE = 300
+# Seconds a rendered citizen page (home, topic, answer, service) stays in the shared cache for
+# anonymous visitors; any content change drops them all at once before that (0: no page cache).
+PORTAL_PAGE_CACHE_SECONDS = 300
+# Models whose changes drop the cached pages, besides pages, snippets and site settings
+# (app_label.ModelName; knowledge/signals.py): what the pages show of them.
+PORTAL_PAGE_CACHE_MODELS = [
+    "requests.RequestType",
+    "wagtailcore.Site",
+    "wagtailcore.Locale",
+    "wagtailcore.PageViewRestriction",
+    "wagtailimages.Image",
+    "wagtaildocs.Document",
+]
+# Seconds the answer of a search (query, language, page, engine, index version) stays in the
+# shared cache; an index or synonym change drops it before that (0: no search cache).
+PORTAL_SEARCH_CACHE_SECONDS = 300
+# CDN / reverse proxy purged when pages change (wagtail.contrib.frontend_cache backends,
+# e.g. {"cdn": {"BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend", ...}}).
+# Empty: nothing to purge.
+WAGTAILFRONTENDCACHE: dict[str, dict] = {}
 
 # Answers not reviewed for this many months are listed in the admin report.
 PORTAL_REVIEW_AFTER_MONTHS = 12
@@ -194,6 +256,41 @@ CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp 4). Citizen pages: only this site's own files, no inline
+# script or style (templates use static files and classes; JSON-LD data blocks are not scripts).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+# The Wagtail admin (paths below PORTAL_ADMIN_CSP_PREFIXES, see portal/csp.py) is not written for a
+# strict policy: inline scripts and styles, image previews (blob:). No 'unsafe-eval': the editor,
+# its preview and checks panels and the userbar's checker were tried without it.
+# No other host: no Gravatar (staff e-mail hashes stay here; avatars are uploaded in the admin)
+# and no release check calling wagtail.org from the dashboard.
+PORTAL_ADMIN_CSP_PREFIXES = ("/admin/",)
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+PORTAL_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
 
 DEFAULT_FROM_EMAIL = "Portail citoyen <ne-pas-repondre@example.org>"
 
