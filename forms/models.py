@@ -136,6 +136,10 @@ class Channel(models.TextChoices):
 class CitizenRequest(models.Model):
     """One tracked request, from submission to closing."""
 
+    # Wagtail's reference index ("where is this used?") is for content; indexing every
+    # request cost two queries and two savepoints per submission for nothing anyone reads.
+    wagtail_reference_index_ignore = True
+
     reference = models.CharField(_("reference"), max_length=24, unique=True, editable=False)
     request_type = models.ForeignKey(
         RequestType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="requests"

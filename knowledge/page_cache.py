@@ -77,6 +77,9 @@ GENERATION_ATTRIBUTE = "page_cache_generation"
 UNSTORED_HEADERS = {"content-length", "date", "set-cookie", "x-cache", "age", "connection"}
 
 
+NEVER_CACHED_PREFIXES = ("/static/", "/media/", "/admin/", "/api/", "/documents/")
+
+
 def invalidate() -> None:
     generation.bump()
 
@@ -85,6 +88,8 @@ def request_may_use_cache(request) -> bool:
     """A request whose answer may come from, or go to, the cache (checked before any middleware)."""
     if settings.PORTAL_PAGE_CACHE_SECONDS <= 0 or request.META.get("QUERY_STRING"):
         return False
+    if request.path_info.startswith(NEVER_CACHED_PREFIXES):
+        return False  # static files, the admin, the API: no round trip to the cache for them
     return request_is_anonymous_read(request)
 
 

@@ -1,8 +1,10 @@
 """Answers anonymous visitors from the shared page cache before the rest of the stack runs.
 
-Placed right after WhiteNoise, before sessions, locale, CSRF, authentication and messages:
-a hit costs one cache round trip and none of them. A miss goes through the whole stack and,
-on the way back, the page is stored if `knowledge.page_cache` says it may be shared.
+Placed first: a hit costs one cache round trip and nothing else (no security, CSP, session,
+locale, CSRF, authentication or messages middleware). A miss goes through the whole stack and,
+on the way back, the page is stored with every header those middleware added (CSP, HSTS…)
+if `knowledge.page_cache` says it may be shared. The key carries the scheme, so a plain-HTTP
+request never gets a page stored for HTTPS; it goes on to the redirect to HTTPS.
 `X-Cache: HIT` marks a page served from the cache, `X-Cache: MISS` a page rendered and
 stored now; a response that may not be shared carries neither.
 """

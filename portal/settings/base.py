@@ -61,13 +61,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a hit is answered before anything else runs, with the headers the middleware
+    # below added when the page was stored (CSP, HSTS, nosniff…); see knowledge/page_cache.py.
+    "portal.page_cache_middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response; the Wagtail admin gets its own (portal/csp.py).
     "portal.csp.PortalCSPMiddleware",
     "portal.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous citizen pages from the shared cache, before sessions, CSRF and auth (knowledge/page_cache.py).
-    "portal.page_cache_middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PortalLocaleMiddleware",
     "portal.middleware.MethodNotAllowedMiddleware",
