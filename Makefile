@@ -24,6 +24,7 @@ install: $(VENV)/.installed ## Create .venv and install the pinned dependencies
 run: install ## Migrate, load the demo content, create a demo admin and serve http://127.0.0.1:8000 (SQLite; SEARCH=opensearch: on a local OpenSearch node)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_portal --demo --hostname $(HOST) --port $(PORT)
+	$(PY) manage.py follow_up
 ifeq ($(SEARCH),opensearch)
 	bash tests/services/opensearch.sh start
 	trap 'bash tests/services/opensearch.sh stop' EXIT; \

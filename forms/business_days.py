@@ -66,3 +66,24 @@ def add_business_days(start: datetime.date, days: int) -> datetime.date:
         while not is_business_day(day):
             day += datetime.timedelta(days=1)
     return day
+
+
+def business_days_between(start: datetime.date, end: datetime.date) -> int:
+    """How many business days after ``start`` up to ``end`` included (0 when ``end <= start``).
+
+    The inverse of `add_business_days`: ``business_days_between(d, add_business_days(d, n)) == n``.
+    Whole weeks are counted at once, so a year-long span costs a few steps, not 365.
+    """
+    if end <= start:
+        return 0
+    total_days = (end - start).days
+    weeks, rest = divmod(total_days, 7)
+    count = weeks * 5
+    for offset in range(1, rest + 1):
+        if (start + datetime.timedelta(days=offset + weeks * 7)).weekday() < 5:
+            count += 1
+    for year in range(start.year, end.year + 1):
+        count -= sum(
+            1 for holiday in quebec_holidays(year) if start < holiday <= end and holiday.weekday() < 5
+        )
+    return count

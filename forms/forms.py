@@ -240,6 +240,32 @@ class VerifyForm(forms.Form):
         self.helper.form_tag = False
 
 
+class CitizenAdditionForm(forms.Form):
+    """The citizen answers back on their status page: more information and files (POST)."""
+
+    text = forms.CharField(
+        label=_("Information to add"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Answer the city's question or add what is missing. Do not include health or banking information."
+        ),
+    )
+    attachments = MultipleFileField(
+        label=_("Photos or documents (optional)"),
+        required=False,
+        help_text=_("Up to 3 files: photos (JPEG, PNG, GIF, WebP) or PDF, 10 MB each."),
+        widget=MultipleFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp,application/pdf"}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
 # --- Staff (Wagtail admin) -------------------------------------------------------------------
 
 
@@ -282,13 +308,32 @@ class HandleForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"), required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     note_is_public = forms.BooleanField(
-        label=_("Send this note to the citizen (otherwise it stays internal)"), required=False, initial=True
+        label=_("Visible to the citizen (on their private status page, and e-mailed to them)"),
+        required=False,
+        initial=True,
     )
     department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
     assignee = forms.ModelChoiceField(label=_("Assigned to"), queryset=None, required=False)
+    expected_on = forms.DateField(
+        label=_("New expected date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The citizen receives an e-mail with the new date and the reason below."),
+    )
+    delay_reason = forms.CharField(
+        label=_("Reason for the delay"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Told to the citizen with a new expected date, or in the late notice if the date passes."
+        ),
+    )
 
     def __init__(self, *args, citizen_request, departments, assignees, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["delay_reason"].initial = citizen_request.delay_reason
+        if not citizen_request.is_open:
+            del self.fields["expected_on"], self.fields["delay_reason"]
         allowed = TRANSITIONS.get(citizen_request.status, set())
         self.fields["status"].choices = [("", _("(no change)"))] + [
             (value, label) for value, label in Status.choices if value in allowed
@@ -297,3 +342,11 @@ class HandleForm(forms.Form):
         self.fields["department"].initial = citizen_request.department_id
         self.fields["assignee"].queryset = assignees
         self.fields["assignee"].initial = citizen_request.assignee_id
+
+    def clean(self):
+        data = super().clean()
+        if data.get("expected_on") and not (data.get("delay_reason") or "").strip():
+            self.add_error(
+                "delay_reason", _("Give the reason for the new expected date: the citizen will read it.")
+            )
+        return data

@@ -191,6 +191,11 @@ class CitizenRequest(models.Model):
     personal_data_purged_at = models.DateTimeField(
         _("personal information destroyed at"), null=True, blank=True, editable=False
     )
+    # When it became "resolved": typical delays are read from this column alone (one indexed
+    # query), not rebuilt from the timeline.
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, editable=False, db_index=True)
+    # The latest reason staff gave for a delay; the late notice tells it to the citizen.
+    delay_reason = models.CharField(_("reason for the delay"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("request")
@@ -253,6 +258,10 @@ class RequestEvent(models.Model):
         PUBLIC_NOTE = "public_note", _("Public note")
         INTERNAL_NOTE = "internal_note", _("Internal note")
         ASSIGNED = "assigned", _("Assigned")
+        LATE_NOTICE = "late_notice", _("Late notice")
+        RESCHEDULED = "rescheduled", _("New expected date")
+        # Text for the handlers and the citizen (private link or confirmed contact) only.
+        CITIZEN_INFO = "citizen_info", _("Information added by the citizen")
 
     request = models.ForeignKey(CitizenRequest, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
@@ -265,11 +274,22 @@ class RequestEvent(models.Model):
     )
     actor_label = models.CharField(_("by"), max_length=150, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # Late notices and new dates: the new expected date, and (late notice) the date it missed.
+    expected_on = models.DateField(_("new expected date"), null=True, blank=True)
+    missed_on = models.DateField(_("missed date"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("request event")
         verbose_name_plural = _("request events")
         ordering = ["created_at", "pk"]
+        constraints = [
+            # One late notice per missed date, whatever runs `follow_up` at the same time.
+            models.UniqueConstraint(
+                fields=["request", "missed_on"],
+                condition=models.Q(kind="late_notice"),
+                name="one_late_notice_per_missed_date",
+            )
+        ]
 
     def __str__(self):
         return f"{self.request_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
@@ -336,6 +356,26 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.to} ({self.state})"
+
+
+class ReminderDigest(models.Model):
+    """The staff reminder of one department for one day: recorded so that it is sent once."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.CASCADE, related_name="+"
+    )
+    sent_on = models.DateField(_("sent on"))
+    requests_count = models.PositiveIntegerField(_("requests listed"), default=0)
+
+    class Meta:
+        verbose_name = _("reminder digest")
+        verbose_name_plural = _("reminder digests")
+        constraints = [
+            models.UniqueConstraint(fields=["department", "sent_on"], name="one_reminder_digest_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.department} {self.sent_on}"
 
 
 class SuggestionEvent(models.Model):

@@ -1,5 +1,7 @@
 """Writes: submitting a request, moving it through its lifecycle, and the e-mails that follow."""
 
+import datetime
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from .business_days import add_business_days
 from .models import (
+    OPEN_STATUSES,
     TRANSITIONS,
     Attachment,
     Channel,
@@ -185,7 +188,11 @@ def request_change_status(
     )
     citizen_request.status = status
     citizen_request.status_changed_at = now
-    citizen_request.save(update_fields=["status", "status_changed_at"])
+    update_fields = ["status", "status_changed_at"]
+    if status == Status.RESOLVED:
+        citizen_request.resolved_at = now
+        update_fields.append("resolved_at")
+    citizen_request.save(update_fields=update_fields)
     if public:
         email_queue(
             citizen_request=citizen_request, kind="resolved" if status == Status.RESOLVED else "update"
@@ -240,6 +247,107 @@ def request_assign(*, citizen_request: CitizenRequest, actor, department=None, a
     )
 
 
+DELAY_REASON_MAX_LENGTH = CitizenRequest._meta.get_field("delay_reason").max_length
+
+
+def _clean_reason(reason: str) -> str:
+    reason = " ".join((reason or "").split())
+    if len(reason) > DELAY_REASON_MAX_LENGTH:
+        raise ValidationError(
+            _("Keep the reason under %(count)s characters.") % {"count": DELAY_REASON_MAX_LENGTH}
+        )
+    return reason
+
+
+@transaction.atomic
+def request_reschedule(
+    *, citizen_request: CitizenRequest, expected_on: datetime.date, reason: str, actor
+) -> RequestEvent:
+    """Staff set a new expected date, with the reason; the citizen is told (timeline and e-mail)."""
+    citizen_request = CitizenRequest.objects.select_for_update().get(pk=citizen_request.pk)
+    reason = _clean_reason(reason)
+    if not reason:
+        raise ValidationError(_("Give the reason for the new expected date: the citizen will read it."))
+    if not citizen_request.is_open:
+        raise ValidationError(_("A resolved or closed request has no expected date to change."))
+    if expected_on < timezone.localdate():
+        raise ValidationError(_("The new expected date cannot be in the past."))
+    if expected_on == citizen_request.expected_on:
+        raise ValidationError(_("This is already the expected date."))
+    event = RequestEvent.objects.create(
+        request=citizen_request,
+        kind=RequestEvent.Kind.RESCHEDULED,
+        note=reason,
+        is_public=True,
+        expected_on=expected_on,
+        actor=actor,
+        actor_label=_actor_label(actor),
+    )
+    citizen_request.expected_on = expected_on
+    citizen_request.delay_reason = reason
+    citizen_request.save(update_fields=["expected_on", "delay_reason"])
+    email_queue(citizen_request=citizen_request, kind="rescheduled")
+    return event
+
+
+@transaction.atomic
+def request_delay_reason_set(*, citizen_request: CitizenRequest, reason: str, actor) -> RequestEvent | None:
+    """Staff explain a delay in advance: the late notice, if the date is missed, gives this reason."""
+    reason = _clean_reason(reason)
+    if reason == citizen_request.delay_reason:
+        return None
+    citizen_request.delay_reason = reason
+    citizen_request.save(update_fields=["delay_reason"])
+    return RequestEvent.objects.create(
+        request=citizen_request,
+        kind=RequestEvent.Kind.INTERNAL_NOTE,
+        note=_("Reason for a delay: %(reason)s") % {"reason": reason or "—"},
+        is_public=False,
+        actor=actor,
+        actor_label=_actor_label(actor),
+    )
+
+
+def late_extension_days(request_type: RequestType) -> int:
+    """A late request gets half its type's target delay again (rounded up, at least 1 business day)."""
+    return max(1, math.ceil(request_type.target_business_days / 2))
+
+
+@transaction.atomic
+def request_late_notice(*, citizen_request: CitizenRequest, today: datetime.date) -> RequestEvent | None:
+    """Tells the citizen that the expected date passed, with a new date and the reason.
+
+    Once per missed date: the caller holds the request's row lock, the date is checked again
+    here, and the unique constraint on (request, missed date) is the last guard. Returns None
+    when there is nothing (more) to do.
+    """
+    if citizen_request.status not in OPEN_STATUSES or citizen_request.expected_on >= today:
+        return None
+    missed_on = citizen_request.expected_on
+    new_date = add_business_days(today, late_extension_days(citizen_request.request_type))
+    with translation.override(citizen_request.language):
+        reason = citizen_request.delay_reason or _(
+            "The team handling your request needs more time than planned."
+        )
+    try:
+        with transaction.atomic():
+            event = RequestEvent.objects.create(
+                request=citizen_request,
+                kind=RequestEvent.Kind.LATE_NOTICE,
+                note=str(reason),
+                is_public=True,
+                expected_on=new_date,
+                missed_on=missed_on,
+                actor_label="système",
+            )
+    except IntegrityError:
+        return None  # another copy of follow_up sent it
+    citizen_request.expected_on = new_date
+    citizen_request.save(update_fields=["expected_on"])
+    email_queue(citizen_request=citizen_request, kind="late")
+    return event
+
+
 def email_queue(*, citizen_request: CitizenRequest, kind: str) -> OutgoingEmail | None:
     """Stores the e-mail in the outbox (same transaction as the change) and sends it after commit."""
     if not citizen_request.email:
@@ -249,13 +357,21 @@ def email_queue(*, citizen_request: CitizenRequest, kind: str) -> OutgoingEmail 
             "request": citizen_request,
             "status_label": Status(citizen_request.status).label,
             "status_link": status_link(citizen_request),
-            "event": citizen_request.public_events().last(),
+            # The city's last word: never the citizen's own addition quoted back as the city's message.
+            "event": citizen_request.public_events().exclude(kind=RequestEvent.Kind.CITIZEN_INFO).last(),
             "department": citizen_request.department_label,
         }
         subject = " ".join(render_to_string(f"requests/emails/{kind}_subject.txt", context).split())
         body = render_to_string(f"requests/emails/{kind}.txt", context)
+    return email_store(
+        citizen_request=citizen_request, kind=kind, to=citizen_request.email, subject=subject, body=body
+    )
+
+
+def email_store(*, kind: str, to: str, subject: str, body: str, citizen_request=None) -> OutgoingEmail:
+    """Puts one e-mail in the outbox (in the caller's transaction) and sends it after commit."""
     outgoing = OutgoingEmail.objects.create(
-        request=citizen_request, kind=kind, to=citizen_request.email, subject=subject, body=body
+        request=citizen_request, kind=kind, to=to, subject=subject, body=body
     )
     from .tasks import send_outgoing_email
 

@@ -24,5 +24,7 @@ urlpatterns = [
     ),
     path(pgettext_lazy("url", "request/<slug:slug>/"), views.request_form, name="form"),
     path(pgettext_lazy("url", "status/"), views.status_lookup, name="status"),
+    path(pgettext_lazy("url", "status/add/"), views.status_addition, name="status_addition_verified"),
     path(pgettext_lazy("url", "status/<str:token>/"), views.status_private, name="status_private"),
+    path(pgettext_lazy("url", "status/<str:token>/add/"), views.status_addition, name="status_addition"),
 ]

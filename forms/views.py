@@ -4,7 +4,8 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +23,15 @@ from search.entry import SearchHit, search_pages
 from search.jsonsafe import HTMLSafeJSONEncoder
 from search.views import clean_query  # logged text: no NUL, which PostgreSQL refuses
 
-from .forms import CitizenRequestForm, DescribeForm, LookupForm, VerifyForm, normalise_phone
+from .additions import request_add_citizen_info
+from .forms import (
+    CitizenAdditionForm,
+    CitizenRequestForm,
+    DescribeForm,
+    LookupForm,
+    VerifyForm,
+    normalise_phone,
+)
 from .models import CitizenRequest, RequestType, SuggestionEvent
 from .references import parse_reference
 from .services import reference_from_status_token, request_submit, status_token
@@ -350,13 +359,45 @@ def status_lookup(request):
             return redirect(f"{reverse('requests:status')}?reference={_quote(citizen_request.reference)}")
         if verify.is_valid():
             verify.add_error("contact", _("This does not match the e-mail or phone given with the request."))
-    context.update(
-        citizen_request=citizen_request,
+    status = 429 if verify_limit.exceeded else 400 if verify.is_bound and verify.errors else 200
+    return render_status(
+        request,
+        citizen_request,
+        full=citizen_request.pk in _verified_ids(request),
+        status=status,
         verify_form=verify,
         verify_limit=verify_limit,
-        show_personal=citizen_request.pk in _verified_ids(request),
+        lookup_form=lookup,
     )
-    status = 429 if verify_limit.exceeded else 400 if verify.is_bound and verify.errors else 200
+
+
+def render_status(
+    request,
+    citizen_request: CitizenRequest,
+    *,
+    full: bool,
+    token: str | None = None,
+    addition_form: CitizenAdditionForm | None = None,
+    status: int = 200,
+    **extra,
+):
+    """The status page. By reference alone: the status, the department and the kind and date of
+    each public event. With `full` (the private link, or a confirmed e-mail or phone): the text
+    of the notes, the personal data and the form to add information."""
+    context = {
+        "citizen_request": citizen_request,
+        "show_personal": full,
+        "lookup_form": LookupForm(),
+        **extra,
+    }
+    if full and (citizen_request.is_open or addition_form is not None):  # a refused form stays shown
+        context["addition_form"] = addition_form or CitizenAdditionForm()
+        # Through the private link, its token; after a confirmation, the session (no token shown).
+        context["addition_url"] = (
+            reverse("requests:status_addition", kwargs={"token": token})
+            if token
+            else reverse("requests:status_addition_verified")
+        )
     return render(request, "requests/status.html", context, status=status)
 
 
@@ -369,15 +410,80 @@ def status_private(request, token):
         return invalid_link(request)
     if citizen_request.private_link_expired:
         # The status stays visible; the personal data needs the e-mail or phone again.
-        context = {
-            "citizen_request": citizen_request,
-            "verify_form": VerifyForm(),
-            "show_personal": citizen_request.pk in _verified_ids(request),
-            "link_expired": True,
-        }
-        return render(request, "requests/status.html", context)
-    return render(
-        request,
-        "requests/status.html",
-        {"citizen_request": citizen_request, "show_personal": True, "private": True},
+        return render_status(
+            request,
+            citizen_request,
+            full=citizen_request.pk in _verified_ids(request),
+            verify_form=VerifyForm(),
+            link_expired=True,
+        )
+    return render_status(request, citizen_request, full=True, token=token, private=True)
+
+
+def request_from_reference(text: str) -> CitizenRequest | None:
+    parsed = parse_reference(text)
+    if parsed.problem:
+        return None
+    return (
+        CitizenRequest.objects.select_related("request_type", "department")
+        .filter(reference=parsed.reference)
+        .first()
     )
+
+
+@never_cache
+@require_POST
+@csrf_protect
+def status_addition(request, token=None):
+    """The citizen adds information and files to their request: through the private link
+    (`token`), or after confirming the e-mail or phone (the reference in the body, the proof in
+    the session). What they typed never goes in a URL or a log line."""
+    # Every POST counts, valid or not, allowed or not: the limit is on attempts.
+    limit = limit_check(request, "addition")
+    if token is not None:
+        citizen_request = request_from_token(token)
+        if citizen_request is None:
+            return invalid_link(request)
+        via_link = not citizen_request.private_link_expired
+    else:
+        citizen_request = request_from_reference(request.POST.get("reference", "")[:40])
+        if citizen_request is None:
+            raise Http404(_("No request has this reference number."))
+        via_link = False
+    if not (via_link or citizen_request.pk in _verified_ids(request)):
+        raise PermissionDenied(_("Confirm the e-mail or phone given with the request first."))
+    token = token if via_link else None
+    form = CitizenAdditionForm(request.POST, request.FILES)
+
+    def again(status, **extra):
+        return render_status(
+            request,
+            citizen_request,
+            full=True,
+            token=token,
+            addition_form=form,
+            status=status,
+            private=via_link,
+            **extra,
+        )
+
+    if limit.exceeded:
+        # Shown again with what was typed (files excepted: browsers never send them back).
+        return again(429, addition_limit=limit)
+    if not form.is_valid():
+        return again(400)
+    try:
+        request_add_citizen_info(
+            citizen_request=citizen_request,
+            text=form.cleaned_data["text"],
+            files=form.cleaned_data.get("attachments") or [],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return again(400)
+    messages.success(
+        request, _("Thank you. Your information was added to the request and its handler was told.")
+    )
+    if via_link:
+        return redirect("requests:status_private", token=token)
+    return redirect(f"{reverse('requests:status')}?reference={_quote(citizen_request.reference)}")

@@ -47,7 +47,14 @@ from .models import (
 )
 from .permissions import citizen_request_policy
 from .selectors import can_see_personal_data
-from .services import request_add_note, request_assign, request_change_status, request_submit
+from .services import (
+    request_add_note,
+    request_assign,
+    request_change_status,
+    request_delay_reason_set,
+    request_reschedule,
+    request_submit,
+)
 from .storage import private_storage
 
 # Before any view asks Wagtail's registry, which would otherwise make a model-level fallback.
@@ -224,6 +231,18 @@ class HandleView(ServiceFormMixin, PolicyScopedMixin, EditView):
             department=data["department"],
             assignee=data["assignee"],
         )
+        # Before the status: a request resolved by the same form has no date to move.
+        if data.get("expected_on"):
+            request_reschedule(
+                citizen_request=citizen_request,
+                expected_on=data["expected_on"],
+                reason=data["delay_reason"],
+                actor=self.request.user,
+            )
+        elif "delay_reason" in data:
+            request_delay_reason_set(
+                citizen_request=citizen_request, reason=data["delay_reason"], actor=self.request.user
+            )
         if data["status"]:
             request_change_status(
                 citizen_request=citizen_request,

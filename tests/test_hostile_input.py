@@ -83,6 +83,7 @@ POST_FORMS = [
     ("/fr/demande/suggestions/", {"q": "collecte", "type": "question"}),
     ("/fr/demande/nid-de-poule/", VALID_REQUEST),
     ("/fr/suivi/", {"reference": "RAE-0000-0000-0", "contact": "citoyenne@example.org"}),
+    ("/fr/suivi/ajout/", {"reference": "RAE-0000-0000-0", "text": "Voici la photo."}),
     ("/fr/utile/{answer_id}/", {"helpful": "yes"}),
     ("/fr/demande/suggestion/{answer_id}/repondu/", {"q": "collecte"}),
     ("/i18n/setlang/", {"language": "en", "next": "/en/"}),
@@ -100,6 +101,8 @@ PATH_JUNK = [
     "/fr/demande/" + "x" * 5_000 + "/",
     "/fr/demande/confirmation/%ff/",
     "/fr/suivi/%00/",
+    "/fr/suivi/%00/ajout/",
+    "/fr/suivi/" + "x" * 5_000 + "/ajout/",
     "/fr/utile/99999999999999999999/",
     "/fr/demande/suggestion/99999999999999999999/",
     "/fr/demande/suggestion/99999999999999999999/repondu/",
@@ -128,6 +131,8 @@ PUBLIC_PATHS = [
     "/fr/demande/confirmation/abc/",
     "/fr/suivi/",
     "/fr/suivi/abc/",
+    "/fr/suivi/ajout/",
+    "/fr/suivi/abc/ajout/",
     "/fr/utile/{answer_id}/",
     "/i18n/setlang/",
     "/robots.txt",
@@ -341,6 +346,25 @@ def test_hostile_contact_on_a_real_reference(send, client, site):
     reference = CitizenRequest.objects.get().reference
     requests = [("/fr/suivi/", {"reference": reference, "contact": value}, {}) for value in HOSTILE_VALUES]
     assert send("post", requests) == []
+
+
+def test_hostile_addition_on_a_real_request(send, client, site):
+    """The citizen's additions form, reached through a real private link and after a confirmation."""
+    assert request_post(client).status_code == 302
+    stored = CitizenRequest.objects.get()
+    link = f"/fr/suivi/{status_token(stored)}/ajout/"
+    requests = [(link, {"text": value, "attachments": value}, {}) for value in HOSTILE_VALUES]
+    requests += [(link, {"text": "Voici la photo.", "attachments": value}, {}) for value in HOSTILE_VALUES]
+    assert send("post", requests) == []
+    verified = Client(raise_request_exception=False)
+    verified.post("/fr/suivi/", {"reference": stored.reference, "contact": VALID_REQUEST["email"]})
+    for value in HOSTILE_VALUES:
+        response = verified.post("/fr/suivi/ajout/", {"reference": stored.reference, "text": value})
+        assert response.status_code in (302, 400) and SCRIPT.encode() not in response.content, value
+    for value in HOSTILE_VALUES:
+        response = verified.post("/fr/suivi/ajout/", {"reference": value, "text": "Voici la photo."})
+        assert response.status_code in (403, 404), value
+    assert CitizenRequest.objects.count() == 1
 
 
 def test_reference_with_junk_is_escaped(client, site):

@@ -174,6 +174,7 @@ PORTAL_RATE_LIMITS = {
     "verify": (10, 3600),  # e-mail or phone confirmations on a status page
     "suggest": (120, 60),  # instant answers while typing
     "vote": (30, 3600),  # "Was this helpful?" answers
+    "addition": (10, 3600),  # information added by a citizen to their request (sent or not)
 }
 RATELIMIT_IP_META_KEY = "portal.client_ip.client_ip"
 RATELIMIT_USE_CACHE = "default"

@@ -265,7 +265,8 @@ def test_status_lookup_shows_status_without_personal_data(client, submitted, adm
     )
     page = client.get("/fr/suivi/", {"reference": submitted.reference.lower()})
     assert page.status_code == 200
-    assert "En traitement" in page.text and "Équipe en route." in page.text
+    assert "En traitement" in page.text
+    assert "Équipe en route." not in page.text  # note text: private link only (test_status_privacy.py)
     assert "Direction des travaux publics" in page.text
     assert VALID_DATA["email"] not in page.text and VALID_DATA["name"] not in page.text
 

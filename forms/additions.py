@@ -1,0 +1,125 @@
+"""Citizens answering back: information and files added to their own request.
+
+Kept apart from `services.py` (the staff side of the lifecycle); it reuses its helpers. The
+text the citizen typed goes only in the event (shown to the handlers and, on the private
+page, to the citizen), never in the e-mail, a URL or a log line.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import Attachment, CitizenRequest, OutgoingEmail, RequestEvent, Status
+from .services import CheckedFile, email_store
+from .uploads import MAX_FILES, safe_filename
+
+MAX_TEXT = 5000
+CITIZEN_LABEL = "citoyen"  # the actor label of what the citizen does, as for the request's creation
+EMAIL_KIND = "citizen_info"
+
+
+def _save_attachment(citizen_request: CitizenRequest, checked: CheckedFile) -> Attachment:
+    # Stored and downloaded under the detected type's extension, never the one it came with.
+    name = safe_filename(checked.upload.name, checked.content_type)
+    attachment = Attachment(
+        request=citizen_request,
+        original_name=name,
+        content_type=checked.content_type,
+        size=checked.upload.size,
+        sha256=checked.sha256,
+    )
+    checked.upload.seek(0)
+    attachment.file.save(name, checked.upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def handler_address(citizen_request: CitizenRequest) -> str:
+    """Who is told: the person the request is assigned to, else the department's mailbox."""
+    assignee = citizen_request.assignee
+    if assignee is not None and assignee.is_active and assignee.email:
+        return assignee.email
+    return citizen_request.department.email
+
+
+def _staff_language(citizen_request: CitizenRequest) -> str:
+    """The assignee's admin language when they chose one, else the site's (French)."""
+    profile = getattr(citizen_request.assignee, "wagtail_userprofile", None)
+    preferred = getattr(profile, "preferred_language", "") or ""
+    return preferred[:2] if preferred[:2] in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def handler_notify(*, citizen_request: CitizenRequest, files: int) -> OutgoingEmail | None:
+    """Queues the handler's e-mail in the outbox (same transaction), sent by a task after commit."""
+    to = handler_address(citizen_request)
+    if not to:
+        return None
+    with translation.override(_staff_language(citizen_request)):
+        context = {
+            "request": citizen_request,
+            "status_label": Status(citizen_request.status).label,
+            "files": files,
+            "admin_link": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+            + reverse("requests_queue:edit", args=[citizen_request.pk]),
+        }
+        subject = " ".join(render_to_string(f"requests/emails/{EMAIL_KIND}_subject.txt", context).split())
+        body = render_to_string(f"requests/emails/{EMAIL_KIND}.txt", context)
+    return email_store(citizen_request=citizen_request, kind=EMAIL_KIND, to=to, subject=subject, body=body)
+
+
+@transaction.atomic
+def request_add_citizen_info(
+    *, citizen_request: CitizenRequest, text: str, files: list[CheckedFile] | tuple = ()
+) -> RequestEvent:
+    """The citizen adds information (and up to 3 checked files) to their open request.
+
+    A request waiting for the citizen goes back to "in progress"; the handler is e-mailed.
+    No new request is created.
+    """
+    citizen_request = (
+        CitizenRequest.objects.select_for_update()
+        .select_related("department", "assignee", "request_type")
+        .get(pk=citizen_request.pk)
+    )
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Write the information to add."))
+    if len(text) > MAX_TEXT:
+        raise ValidationError(_("Write at most %(max)s characters.") % {"max": MAX_TEXT})
+    if len(files) > MAX_FILES:
+        raise ValidationError(_("Send at most 3 files."))
+    if not citizen_request.is_open:
+        raise ValidationError(
+            _("This request is closed: information can no longer be added. Call us, or make a new request.")
+        )
+    now = timezone.now()
+    for checked in files:
+        _save_attachment(citizen_request, checked)
+    event = RequestEvent.objects.create(
+        request=citizen_request,
+        kind=RequestEvent.Kind.CITIZEN_INFO,
+        note=text,
+        # Public by its kind and date; the page shows the text only to the citizen.
+        is_public=True,
+        actor_label=CITIZEN_LABEL,
+        created_at=now,
+    )
+    if citizen_request.status == Status.WAITING:
+        RequestEvent.objects.create(
+            request=citizen_request,
+            kind=RequestEvent.Kind.STATUS,
+            from_status=Status.WAITING,
+            to_status=Status.IN_PROGRESS,
+            is_public=True,
+            actor_label=CITIZEN_LABEL,
+            created_at=now,
+        )
+        citizen_request.status = Status.IN_PROGRESS
+        citizen_request.status_changed_at = now
+        citizen_request.save(update_fields=["status", "status_changed_at"])
+    handler_notify(citizen_request=citizen_request, files=len(files))
+    return event
