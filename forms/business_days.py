@@ -1,9 +1,19 @@
-"""Business days in Québec: weekends and the statutory holidays (computed per year) are skipped."""
+"""Business days in Québec: weekends and the statutory holidays (computed per year) are skipped.
+
+The holidays come from the `holidays` package (Canada, province of Québec), with the city's
+adjustments: Easter Monday is a holiday at the city (the law lets employers pick Good Friday
+or Easter Monday; the city gives both), and only the Fête nationale and Canada Day falling on
+a Sunday move to the Monday (as the laws say): New Year's Day and Christmas on a weekend are
+not moved, the city's offices being closed over the holidays anyway.
+"""
 
 import datetime
 from functools import lru_cache
 
-MONDAY = 0
+import holidays
+
+# The holidays whose "observed" Monday the city keeps: the Fête nationale and Canada Day (June, July).
+OBSERVED_MONTHS = {6, 7}
 
 
 def easter_sunday(year: int) -> datetime.date:
@@ -21,33 +31,17 @@ def easter_sunday(year: int) -> datetime.date:
     return datetime.date(year, month, day + 1)
 
 
-def nth_weekday(year: int, month: int, weekday: int, n: int) -> datetime.date:
-    first = datetime.date(year, month, 1)
-    return first + datetime.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
-
-
-def _sunday_to_monday(day: datetime.date) -> datetime.date:
-    return day + datetime.timedelta(days=1) if day.weekday() == 6 else day
-
-
 @lru_cache(maxsize=64)
 def quebec_holidays(year: int) -> dict[datetime.date, str]:
-    """Statutory holidays (Loi sur les normes du travail and Loi sur la fête nationale)."""
-    easter = easter_sunday(year)
-    may_25 = datetime.date(year, 5, 25)
-    patriotes = may_25 - datetime.timedelta(days=(may_25.weekday() - MONDAY) % 7 or 7)
-    return {
-        datetime.date(year, 1, 1): "Jour de l'An",
-        easter - datetime.timedelta(days=2): "Vendredi saint",
-        easter + datetime.timedelta(days=1): "Lundi de Pâques",
-        patriotes: "Journée nationale des patriotes",
-        # The Fête nationale and Canada Day falling on a Sunday are observed on the Monday.
-        _sunday_to_monday(datetime.date(year, 6, 24)): "Fête nationale du Québec",
-        _sunday_to_monday(datetime.date(year, 7, 1)): "Fête du Canada",
-        nth_weekday(year, 9, MONDAY, 1): "Fête du Travail",
-        nth_weekday(year, 10, MONDAY, 2): "Action de grâce",
-        datetime.date(year, 12, 25): "Noël",
+    """The city's holidays of one year, date → French name: the package's calendar for Québec,
+    plus Easter Monday, minus the observed Mondays of New Year's Day and Christmas."""
+    calendar = holidays.country_holidays("CA", subdiv="QC", years=year, language="fr")
+    actual = holidays.country_holidays("CA", subdiv="QC", years=year, language="fr", observed=False)
+    days = {
+        day: name for day, name in sorted(calendar.items()) if day in actual or day.month in OBSERVED_MONTHS
     }
+    days[easter_sunday(year) + datetime.timedelta(days=1)] = "Lundi de Pâques"
+    return days
 
 
 def is_business_day(day: datetime.date) -> bool:

@@ -1,6 +1,7 @@
 """Scheduled follow-through of requests, run by `manage.py follow_up` every 15 minutes.
 
-Late notices to citizens, the staff reminder digest, typical delays and the Law 25 purge.
+Late notices to citizens, the staff reminder digest, closing resolved requests once they can no
+longer be reopened, typical delays and the Law 25 purge.
 Every step is idempotent and safe with two copies running at once: a request is handled under
 its row lock (`SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL: the other copy moves on; SQLite
 serialises writers anyway), its state is checked again under the lock, and a unique
@@ -22,7 +23,15 @@ from django.utils import timezone, translation
 from knowledge.models import Department
 
 from .business_days import add_business_days, is_business_day
-from .models import OPEN_STATUSES, CitizenRequest, DepartmentTeam, ReminderDigest, RequestEvent, RequestType
+from .models import (
+    OPEN_STATUSES,
+    CitizenRequest,
+    DepartmentTeam,
+    ReminderDigest,
+    RequestEvent,
+    RequestType,
+    Status,
+)
 from .retention import personal_data_purge
 from .selectors import typical_delay_refresh
 from .services import email_store, request_late_notice
@@ -143,6 +152,38 @@ def reminder_digests_send(*, today: datetime.date | None = None) -> int:
     return sent
 
 
+def resolved_requests_close(*, now: datetime.datetime | None = None) -> int:
+    """Closes every request resolved more than `REQUESTS_REOPEN_DAYS` days ago and not reopened
+    since (a public status event, no e-mail); returns how many. A follow-up is a new request."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.REQUESTS_REOPEN_DAYS)
+    due = CitizenRequest.objects.filter(status=Status.RESOLVED, resolved_at__lt=cutoff)
+    closed = 0
+    for pk in due.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            citizen_request = (
+                _locked(CitizenRequest.objects)
+                .filter(pk=pk, status=Status.RESOLVED, resolved_at__lt=cutoff)
+                .first()
+            )
+            if citizen_request is None:
+                continue  # reopened meanwhile, or another copy of follow_up closed it
+            RequestEvent.objects.create(
+                request=citizen_request,
+                kind=RequestEvent.Kind.STATUS,
+                from_status=Status.RESOLVED,
+                to_status=Status.CLOSED,
+                is_public=True,
+                actor_label="système",
+                created_at=now,
+            )
+            citizen_request.status = Status.CLOSED
+            citizen_request.status_changed_at = now
+            citizen_request.save(update_fields=["status", "status_changed_at"])
+            closed += 1
+    return closed
+
+
 def typical_delays_refresh() -> int:
     """Recomputes the typical delay of every offered type into the shared cache."""
     types = list(RequestType.objects.filter(is_active=True))
@@ -160,6 +201,7 @@ def follow_up(
     steps = [
         ("late notices sent", lambda: late_notices_send(today=today)),
         ("staff reminder digests sent", lambda: reminder_digests_send(today=today)),
+        ("resolved requests closed", resolved_requests_close),
         ("requests whose personal data was destroyed", personal_data_purge),
         ("typical delays refreshed", typical_delays_refresh),
     ]

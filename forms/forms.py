@@ -266,6 +266,105 @@ class CitizenAdditionForm(forms.Form):
         self.helper.form_tag = False
 
 
+class ReopenForm(forms.Form):
+    """The citizen reopens their resolved request from the status page (POST)."""
+
+    reason = forms.CharField(
+        label=_("Why is your request not resolved?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The person who handled it reads this. Do not include health or banking information."),
+        error_messages={"required": _("Tell us why the request is not resolved.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+SCORE_CHOICES = [
+    ("1", _("1 – very poor")),
+    ("2", "2"),
+    ("3", "3"),
+    ("4", "4"),
+    ("5", _("5 – excellent")),
+]
+
+
+class SurveyForm(forms.Form):
+    """The satisfaction survey: one screen, radio groups in fieldsets; "no" or "partly" may reopen."""
+
+    resolved = forms.ChoiceField(
+        label=_("Was your request resolved?"),
+        choices=[("yes", _("Yes")), ("partly", _("Partly")), ("no", _("No"))],
+        widget=forms.RadioSelect,
+    )
+    delay_score = forms.TypedChoiceField(
+        label=_("The delay"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    clarity_score = forms.TypedChoiceField(
+        label=_("The clarity of the answer"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    courtesy_score = forms.TypedChoiceField(
+        label=_("The courtesy of the staff"), choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Do not include health or banking information."),
+    )
+    reopen = forms.BooleanField(label=_("Reopen my request"), required=False)
+    reopen_reason = forms.CharField(
+        label=_("Why is your request not resolved?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Needed to reopen it. The person who handled it reads this."),
+    )
+
+    def __init__(self, *args, can_reopen: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.can_reopen = can_reopen
+        if not can_reopen:
+            del self.fields["reopen"], self.fields["reopen_reason"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        rating = Fieldset(
+            _("How do you rate our service? (1 = very poor, 5 = excellent)"),
+            "delay_score",
+            "clarity_score",
+            "courtesy_score",
+        )
+        parts = ["resolved", rating, "comment"]
+        if can_reopen:
+            parts.append(
+                Fieldset(
+                    _("Not resolved, or only partly?"),
+                    HTML(
+                        format_html(
+                            '<p class="form-text">{}</p>',
+                            _("You can send your request back to the team that handled it."),
+                        )
+                    ),
+                    "reopen",
+                    "reopen_reason",
+                )
+            )
+        self.helper.layout = Layout(*parts)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reopen"):
+            if cleaned.get("resolved") == "yes":
+                self.add_error("reopen", _("Only a request that is not (fully) resolved can be reopened."))
+            if not (cleaned.get("reopen_reason") or "").strip() and "reopen_reason" not in self.errors:
+                self.add_error("reopen_reason", _("Tell us why the request is not resolved."))
+        return cleaned
+
+
 # --- Staff (Wagtail admin) -------------------------------------------------------------------
 
 
@@ -334,7 +433,8 @@ class HandleForm(forms.Form):
         self.fields["delay_reason"].initial = citizen_request.delay_reason
         if not citizen_request.is_open:
             del self.fields["expected_on"], self.fields["delay_reason"]
-        allowed = TRANSITIONS.get(citizen_request.status, set())
+        # Reopening is the citizen's (forms/reopen.py: reason, count, new date), not a staff status.
+        allowed = TRANSITIONS.get(citizen_request.status, set()) - {Status.REOPENED}
         self.fields["status"].choices = [("", _("(no change)"))] + [
             (value, label) for value, label in Status.choices if value in allowed
         ]

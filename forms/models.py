@@ -110,20 +110,24 @@ class Status(models.TextChoices):
     RECEIVED = "received", pgettext_lazy("request status", "Received")
     IN_PROGRESS = "in_progress", pgettext_lazy("request status", "In progress")
     WAITING = "waiting", pgettext_lazy("request status", "Waiting for the citizen")
+    # Back with its department after the citizen said it was not (fully) resolved.
+    REOPENED = "reopened", pgettext_lazy("request status", "Reopened")
     RESOLVED = "resolved", pgettext_lazy("request status", "Resolved")
     CLOSED = "closed", pgettext_lazy("request status", "Closed")
 
 
-# The lifecycle: what each status may become (reopening comes with the next issue).
+# The lifecycle: what each status may become. A resolved request is reopened by the citizen
+# (`forms.reopen.request_reopen`, within `REQUESTS_REOPEN_DAYS`).
 TRANSITIONS: dict[str, set[str]] = {
     Status.SUBMITTED: {Status.RECEIVED, Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED},
     Status.RECEIVED: {Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED, Status.CLOSED},
     Status.IN_PROGRESS: {Status.WAITING, Status.RESOLVED, Status.CLOSED},
     Status.WAITING: {Status.IN_PROGRESS, Status.RESOLVED, Status.CLOSED},
-    Status.RESOLVED: {Status.CLOSED},
+    Status.REOPENED: {Status.IN_PROGRESS, Status.WAITING, Status.RESOLVED, Status.CLOSED},
+    Status.RESOLVED: {Status.CLOSED, Status.REOPENED},
     Status.CLOSED: set(),
 }
-OPEN_STATUSES = [Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS, Status.WAITING]
+OPEN_STATUSES = [Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS, Status.WAITING, Status.REOPENED]
 
 
 class Channel(models.TextChoices):
@@ -196,6 +200,8 @@ class CitizenRequest(models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True, editable=False, db_index=True)
     # The latest reason staff gave for a delay; the late notice tells it to the citizen.
     delay_reason = models.CharField(_("reason for the delay"), max_length=300, blank=True)
+    # How many times the citizen reopened it after it was resolved.
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("request")
@@ -293,6 +299,36 @@ class RequestEvent(models.Model):
 
     def __str__(self):
         return f"{self.request_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SurveyAnswer(models.Model):
+    """The citizen's satisfaction survey once the request is resolved: one answer per request."""
+
+    class Resolved(models.TextChoices):
+        YES = "yes", _("Yes")
+        PARTLY = "partly", _("Partly")
+        NO = "no", _("No")
+
+    SCORE = [MinValueValidator(1), MaxValueValidator(5)]
+
+    request = models.OneToOneField(
+        CitizenRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="survey_answer"
+    )
+    resolved = models.CharField(_("resolved"), max_length=10, choices=Resolved)
+    delay_score = models.PositiveSmallIntegerField(_("delay (1 to 5)"), validators=SCORE)
+    clarity_score = models.PositiveSmallIntegerField(_("clarity of the answer (1 to 5)"), validators=SCORE)
+    courtesy_score = models.PositiveSmallIntegerField(_("courtesy (1 to 5)"), validators=SCORE)
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    asked_reopen = models.BooleanField(_("asked to reopen the request"), default=False)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="fr")
+    answered_at = models.DateTimeField(_("answered at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+
+    def __str__(self):
+        return f"{self.request_id} {self.resolved}"
 
 
 def attachment_path(instance, filename):

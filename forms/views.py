@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -29,12 +30,16 @@ from .forms import (
     CitizenRequestForm,
     DescribeForm,
     LookupForm,
+    ReopenForm,
+    SurveyForm,
     VerifyForm,
     normalise_phone,
 )
 from .models import CitizenRequest, RequestType, SuggestionEvent
 from .references import parse_reference
+from .reopen import ReopenState, new_request_url, reopen_deadline, reopen_state, request_reopen
 from .services import reference_from_status_token, request_submit, status_token
+from .survey import SurveyAlreadyAnswered, survey_answer_record, survey_lookup, survey_offered, survey_token
 
 logger = logging.getLogger(__name__)
 SUGGESTION_LIMIT = 3
@@ -111,10 +116,22 @@ def request_start(request):
 def request_form(request, slug):
     request_type = active_type(slug)
     if request.method != "POST":
-        return render_describe(request, request_type, DescribeForm(request_type=request_type))
+        initial = follow_up_initial(request.GET.get("suite", ""))
+        return render_describe(
+            request, request_type, DescribeForm(request_type=request_type, initial=initial)
+        )
     if request.POST.get("step") == "describe":
         return describe_step(request, request_type)
     return csrf_protect(submit_step)(request, request_type)
+
+
+def follow_up_initial(text: str) -> dict:
+    """`?suite=<reference>` (from a closed request's page): the subject names the earlier request.
+    Only a well-formed reference is used, never free text from the URL."""
+    parsed = parse_reference(text[:40]) if text else None
+    if parsed is None or parsed.problem:
+        return {}
+    return {"subject": _("Follow-up to request %(reference)s") % {"reference": parsed.reference}}
 
 
 def render_describe(request, request_type, describe: DescribeForm, *, status=200):
@@ -378,6 +395,7 @@ def render_status(
     full: bool,
     token: str | None = None,
     addition_form: CitizenAdditionForm | None = None,
+    reopen_form: ReopenForm | None = None,
     status: int = 200,
     **extra,
 ):
@@ -398,7 +416,30 @@ def render_status(
             if token
             else reverse("requests:status_addition_verified")
         )
+    context.update(after_resolution_context(citizen_request, full=full, token=token, reopen_form=reopen_form))
     return render(request, "requests/status.html", context, status=status)
+
+
+def after_resolution_context(citizen_request, *, full: bool, token: str | None, reopen_form) -> dict:
+    """Once resolved: the survey and the reopen form (private page only), or, too late or closed,
+    the link to a new request (by reference alone too: it shows nothing personal)."""
+    state = reopen_state(citizen_request)
+    context = {"reopen_state": state, "reopen_days": settings.REQUESTS_REOPEN_DAYS}
+    if state in (ReopenState.TOO_LATE, ReopenState.CLOSED):
+        context["new_request_url"] = new_request_url(citizen_request)
+    if not full:
+        return context
+    if state == ReopenState.ALLOWED or reopen_form is not None:
+        context["reopen_form"] = reopen_form or ReopenForm()
+        context["reopen_deadline"] = reopen_deadline(citizen_request)
+        context["reopen_url"] = (
+            reverse("requests:status_reopen", kwargs={"token": token})
+            if token
+            else reverse("requests:status_reopen_verified")
+        )
+    if survey_offered(citizen_request):
+        context["survey_url"] = reverse("requests:survey", kwargs={"token": survey_token(citizen_request)})
+    return context
 
 
 @never_cache
@@ -487,3 +528,124 @@ def status_addition(request, token=None):
     if via_link:
         return redirect("requests:status_private", token=token)
     return redirect(f"{reverse('requests:status')}?reference={_quote(citizen_request.reference)}")
+
+
+@never_cache
+@require_POST
+@csrf_protect
+def status_reopen(request, token=None):
+    """The citizen reopens their resolved request: through the private link (`token`), or after
+    confirming the e-mail or phone (the reference in the body, the proof in the session)."""
+    limit = limit_check(request, "reopen")  # every attempt counts
+    if token is not None:
+        citizen_request = request_from_token(token)
+        if citizen_request is None:
+            return invalid_link(request)
+        via_link = not citizen_request.private_link_expired
+    else:
+        citizen_request = request_from_reference(request.POST.get("reference", "")[:40])
+        if citizen_request is None:
+            raise Http404(_("No request has this reference number."))
+        via_link = False
+    if not (via_link or citizen_request.pk in _verified_ids(request)):
+        raise PermissionDenied(_("Confirm the e-mail or phone given with the request first."))
+    token = token if via_link else None
+    form = ReopenForm(request.POST)
+
+    def again(status, *, keep_form=True, **extra):
+        return render_status(
+            request,
+            citizen_request,
+            full=True,
+            token=token,
+            reopen_form=form if keep_form else None,
+            status=status,
+            private=via_link,
+            **extra,
+        )
+
+    if limit.exceeded:
+        return again(429, reopen_limit=limit)  # shown again with what was typed
+    if not form.is_valid():
+        return again(400)
+    try:
+        request_reopen(citizen_request=citizen_request, reason=form.cleaned_data["reason"], source="status")
+    except ValidationError as error:
+        if error.code in ("too_late", "closed", "open"):
+            return again(400, keep_form=False, reopen_refused=error.messages[0])
+        form.add_error(None, error)
+        return again(400)
+    messages.success(request, reopened_message(citizen_request))
+    if via_link:
+        return redirect("requests:status_private", token=token)
+    return redirect(f"{reverse('requests:status')}?reference={_quote(citizen_request.reference)}")
+
+
+def reopened_message(citizen_request: CitizenRequest) -> str:
+    citizen_request.refresh_from_db(fields=["expected_on", "department"])
+    return _("Your request was reopened and sent back to %(department)s. New expected date: %(date)s.") % {
+        "department": citizen_request.department_label,
+        "date": date_format(citizen_request.expected_on, "DATE_FORMAT"),
+    }
+
+
+SURVEY_PROBLEM_STATUS = {"invalid": 404, "expired": 410, "unavailable": 404}
+
+
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "HEAD", "POST"])
+def survey(request, token):
+    """The satisfaction survey of a resolved request: one screen, one answer (the link is single
+    use); "no" or "partly" may reopen the request from the same screen."""
+    found = survey_lookup(token)
+    if found.problem in SURVEY_PROBLEM_STATUS:
+        context = {"problem": found.problem, "citizen_request": found.citizen_request}
+        return render(
+            request, "requests/survey_problem.html", context, status=SURVEY_PROBLEM_STATUS[found.problem]
+        )
+    citizen_request = found.citizen_request
+    if found.problem == "answered":
+        return render(request, "requests/survey_done.html", {"citizen_request": citizen_request})
+    state = reopen_state(citizen_request)
+    can_reopen = state == ReopenState.ALLOWED
+    bound = request.method == "POST"
+    form = SurveyForm(request.POST if bound else None, can_reopen=can_reopen)
+    context = {
+        "citizen_request": citizen_request,
+        "form": form,
+        "can_reopen": can_reopen,
+        "reopen_days": settings.REQUESTS_REOPEN_DAYS,
+    }
+    if state in (ReopenState.TOO_LATE, ReopenState.CLOSED):
+        context["new_request_url"] = new_request_url(citizen_request)
+    if not bound:
+        return render(request, "requests/survey.html", context)
+    if can_reopen and request.POST.get("reopen"):
+        context["limit"] = limit_check(request, "reopen")
+        if context["limit"].exceeded:
+            return render(request, "requests/survey.html", context, status=429)  # with what was typed
+    if not form.is_valid():
+        return render(request, "requests/survey.html", context, status=400)
+    data = form.cleaned_data
+    try:
+        answer = survey_answer_record(
+            citizen_request=citizen_request,
+            resolved=data["resolved"],
+            delay_score=data["delay_score"],
+            clarity_score=data["clarity_score"],
+            courtesy_score=data["courtesy_score"],
+            comment=data["comment"],
+            reopen=bool(data.get("reopen")),
+            reopen_reason=data.get("reopen_reason", ""),
+            language=language(),
+        )
+    except SurveyAlreadyAnswered:
+        return render(request, "requests/survey_done.html", {"citizen_request": citizen_request})
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render(request, "requests/survey.html", context, status=400)
+    messages.success(request, _("Thank you for your answers: they help us improve our services."))
+    if answer.asked_reopen:
+        messages.success(request, reopened_message(citizen_request))
+    return redirect("requests:survey", token=token)

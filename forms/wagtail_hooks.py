@@ -14,18 +14,20 @@ from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery, TextChoices
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView, InspectView
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
@@ -35,6 +37,7 @@ from wagtail.permissions import register_permission_policy
 
 from knowledge.models import Department
 
+from .business_days import add_business_days
 from .forms import HandleForm, IntakeForm
 from .models import (
     OPEN_STATUSES,
@@ -42,6 +45,7 @@ from .models import (
     Channel,
     CitizenRequest,
     DepartmentTeam,
+    RequestEvent,
     RequestType,
     Status,
 )
@@ -90,7 +94,62 @@ def departments_in_queue(request):
     return Department.objects.filter(pk__in=queue.values("department"))
 
 
+# "reopened" is a status the reopening work adds: compared as a string, it works before and after.
+REOPENED = "reopened"
+DUE_SOON_BUSINESS_DAYS = 2
+
+
+def due_soon_until(today):
+    """The last expected date that is "due soon": within 2 business days of today."""
+    return add_business_days(today, DUE_SOON_BUSINESS_DAYS)
+
+
+def with_attention(queryset):
+    """Adds, per request, when staff last acted (an event with a staff actor) and when the citizen
+    last added information: two subqueries on the indexed timeline, for the filter and the badge."""
+    if "citizen_info_at" in queryset.query.annotations:
+        return queryset
+    events = RequestEvent.objects.filter(request=OuterRef("pk")).order_by("-created_at")
+    return queryset.annotate(
+        staff_event_at=Subquery(events.filter(actor__isnull=False).values("created_at")[:1]),
+        citizen_info_at=Subquery(events.filter(kind=RequestEvent.Kind.CITIZEN_INFO).values("created_at")[:1]),
+    )
+
+
+INFO_ADDED = Q(citizen_info_at__isnull=False) & (
+    Q(staff_event_at__isnull=True) | Q(citizen_info_at__gt=F("staff_event_at"))
+)
+
+
+class Attention(TextChoices):
+    LATE = "late", pgettext_lazy("queue attention", "Late")
+    DUE_SOON = "due_soon", pgettext_lazy("queue attention", "Due soon")
+    REOPENED = "reopened", pgettext_lazy("queue attention", "Reopened")
+    INFO_ADDED = "info_added", pgettext_lazy("queue attention", "Information added")
+
+
+def attention_of(citizen_request) -> str:
+    """The one badge a request of the queue wears, most urgent first ("" when none)."""
+    today = timezone.localdate()
+    if citizen_request.status == REOPENED:
+        return Attention.REOPENED
+    if citizen_request.is_overdue:
+        return Attention.LATE
+    if getattr(citizen_request, "citizen_info_at", None) and (
+        citizen_request.staff_event_at is None
+        or citizen_request.citizen_info_at > citizen_request.staff_event_at
+    ):
+        return Attention.INFO_ADDED
+    if citizen_request.is_open and citizen_request.expected_on <= due_soon_until(today):
+        return Attention.DUE_SOON
+    return ""
+
+
 class QueueFilterSet(WagtailFilterSet):
+    attention = django_filters.ChoiceFilter(
+        label=gettext_lazy("Needs attention"), choices=Attention.choices, method="filter_attention"
+    )
+    mine = django_filters.BooleanFilter(label=gettext_lazy("Assigned to me"), method="filter_mine")
     status = django_filters.MultipleChoiceFilter(
         label=gettext_lazy("Status"), choices=Status.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -111,6 +170,26 @@ class QueueFilterSet(WagtailFilterSet):
         late = Q(status__in=OPEN_STATUSES, expected_on__lt=timezone.localdate())
         return queryset.filter(late) if value else queryset.exclude(late)
 
+    def filter_attention(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == Attention.LATE:
+            return queryset.filter(status__in=OPEN_STATUSES, expected_on__lt=today)
+        if value == Attention.DUE_SOON:
+            return queryset.filter(
+                status__in=OPEN_STATUSES, expected_on__gte=today, expected_on__lte=due_soon_until(today)
+            )
+        if value == Attention.REOPENED:
+            return queryset.filter(status=REOPENED)
+        if value == Attention.INFO_ADDED:
+            return with_attention(queryset).filter(INFO_ADDED)
+        return queryset
+
+    def filter_mine(self, queryset, name, value):
+        if value is None or self.request is None:
+            return queryset
+        mine = Q(assignee=self.request.user)
+        return queryset.filter(mine) if value else queryset.exclude(mine)
+
 
 class QueueIndexView(IndexView):
     """Only the requests of the staff member's departments (or assigned to them); the search,
@@ -119,7 +198,10 @@ class QueueIndexView(IndexView):
     default_ordering = "expected_on"
 
     def get_base_queryset(self):
-        return self.permission_policy.instances_user_has_any_permission_for(self.request.user, QUEUE_ACTIONS)
+        visible = self.permission_policy.instances_user_has_any_permission_for(
+            self.request.user, QUEUE_ACTIONS
+        )
+        return with_attention(visible)
 
 
 class PolicyScopedMixin:
@@ -268,6 +350,7 @@ class HandleView(ServiceFormMixin, PolicyScopedMixin, EditView):
             citizen_request=self.object,
             events=self.object.events.select_related("actor").order_by("created_at", "pk"),
             show_personal=can_see_personal_data(self.request.user, self.object),
+            survey_answer=getattr(self.object, "survey_answer", None),  # None until answered
             **kwargs,
         )
 
@@ -324,9 +407,37 @@ class RequestInspectView(PolicyScopedMixin, InspectView):
         return get_object_or_404(self.scoped_queryset(), pk=unquote(str(self.pk)))
 
 
-class OverdueColumn(Column):
+class ExpectedDateColumn(Column):
+    """The expected date as a date (DateColumn shows "in 5 days" or "Just now" for a date)."""
+
     def get_value(self, instance):
-        return _("Overdue") if instance.is_overdue else ""
+        return date_format(instance.expected_on, "DATE_FORMAT") if instance.expected_on else ""
+
+
+class AttentionColumn(StatusTagColumn):
+    """A badge: reopened, late, information added or due soon; an empty cell otherwise."""
+
+    def __init__(self, name, **kwargs):
+        super().__init__(
+            name,
+            accessor=attention_of,
+            primary=lambda instance: attention_of(instance) in {Attention.LATE, Attention.REOPENED},
+            **kwargs,
+        )
+
+    def get_value(self, instance):
+        value = attention_of(instance)
+        return Attention(value).label if value else ""
+
+    def render_cell_html(self, instance, parent_context):
+        if not attention_of(instance):
+            return mark_safe("<td></td>")
+        return super().render_cell_html(instance, parent_context)
+
+
+def assignee_name(instance) -> str:
+    assignee = instance.assignee
+    return (assignee.get_full_name() or assignee.get_username()) if assignee else ""
 
 
 class CitizenRequestViewSet(ModelViewSet):
@@ -354,8 +465,9 @@ class CitizenRequestViewSet(ModelViewSet):
         Column("get_status_display", label=gettext_lazy("Status"), sort_key="status"),
         Column("get_channel_display", label=gettext_lazy("Channel"), sort_key="channel"),
         Column("department", label=gettext_lazy("Department")),
-        DateColumn("expected_on", label=gettext_lazy("Expected by"), sort_key="expected_on"),
-        OverdueColumn("overdue", label=gettext_lazy("Overdue")),
+        Column("assignee", label=gettext_lazy("Assigned to"), accessor=assignee_name),
+        ExpectedDateColumn("expected_on", label=gettext_lazy("Expected by"), sort_key="expected_on"),
+        AttentionColumn("attention", label=gettext_lazy("Attention")),
         DateColumn("submitted_at", label=gettext_lazy("Submitted"), sort_key="submitted_at"),
     ]
 

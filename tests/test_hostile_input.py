@@ -56,6 +56,7 @@ GET_PARAMETERS = [
     ("/api/search/", "limit"),
     ("/fr/demande/", "q"),
     ("/fr/demande/nid-de-poule/", "subject"),
+    ("/fr/demande/nid-de-poule/", "suite"),
     ("/fr/demande/suggestion/{answer_id}/", "q"),
     ("/fr/suivi/", "reference"),
     ("/en/status/", "reference"),
@@ -84,6 +85,8 @@ POST_FORMS = [
     ("/fr/demande/nid-de-poule/", VALID_REQUEST),
     ("/fr/suivi/", {"reference": "RAE-0000-0000-0", "contact": "citoyenne@example.org"}),
     ("/fr/suivi/ajout/", {"reference": "RAE-0000-0000-0", "text": "Voici la photo."}),
+    ("/fr/suivi/reouvrir/", {"reference": "RAE-0000-0000-0", "reason": "Pas résolu."}),
+    ("/fr/sondage/abc/", {"resolved": "no", "delay_score": "3", "reopen": "on", "reopen_reason": "x"}),
     ("/fr/utile/{answer_id}/", {"helpful": "yes"}),
     ("/fr/demande/suggestion/{answer_id}/repondu/", {"q": "collecte"}),
     ("/i18n/setlang/", {"language": "en", "next": "/en/"}),
@@ -102,6 +105,9 @@ PATH_JUNK = [
     "/fr/demande/confirmation/%ff/",
     "/fr/suivi/%00/",
     "/fr/suivi/%00/ajout/",
+    "/fr/suivi/%00/reouvrir/",
+    "/fr/sondage/%00/",
+    "/fr/sondage/" + "x" * 5_000 + "/",
     "/fr/suivi/" + "x" * 5_000 + "/ajout/",
     "/fr/utile/99999999999999999999/",
     "/fr/demande/suggestion/99999999999999999999/",
@@ -133,6 +139,9 @@ PUBLIC_PATHS = [
     "/fr/suivi/abc/",
     "/fr/suivi/ajout/",
     "/fr/suivi/abc/ajout/",
+    "/fr/suivi/reouvrir/",
+    "/fr/suivi/abc/reouvrir/",
+    "/fr/sondage/abc/",
     "/fr/utile/{answer_id}/",
     "/i18n/setlang/",
     "/robots.txt",
@@ -143,7 +152,11 @@ PUBLIC_PATHS = [
 ]
 # Our own views answer a method they do not handle with 405; Wagtail pages and Django's
 # sitemap and robots views serve any method.
-OWN_VIEWS = [path for path in PUBLIC_PATHS if path.startswith(("/fr/recherche", "/fr/demande", "/fr/suivi"))]
+OWN_VIEWS = [
+    path
+    for path in PUBLIC_PATHS
+    if path.startswith(("/fr/recherche", "/fr/demande", "/fr/suivi", "/fr/sondage"))
+]
 
 INVALID = {"fr": "Requête invalide", "en": "Invalid request"}
 SITE_LAYOUT = 'class="site-header"'

@@ -175,6 +175,7 @@ PORTAL_RATE_LIMITS = {
     "suggest": (120, 60),  # instant answers while typing
     "vote": (30, 3600),  # "Was this helpful?" answers
     "addition": (10, 3600),  # information added by a citizen to their request (sent or not)
+    "reopen": (5, 3600),  # requests reopened by a citizen (sent or not)
 }
 RATELIMIT_IP_META_KEY = "portal.client_ip.client_ip"
 RATELIMIT_USE_CACHE = "default"
@@ -311,3 +312,6 @@ REQUESTS_REFERENCE_PREFIX = "RAE"
 # The e-mailed private link shows personal data while the request is open, then this many
 # days after it is closed; afterwards the citizen confirms the e-mail or phone again.
 REQUESTS_PRIVATE_LINK_DAYS = 90
+# A resolved request can be reopened by the citizen (private status page or survey) this many
+# days after its resolution; `follow_up` then closes it, and a follow-up is a new request.
+REQUESTS_REOPEN_DAYS = 30

@@ -65,3 +65,17 @@ def test_add_business_days_skips_easter_and_christmas():
 
 def test_submitted_on_a_weekend_counts_from_monday():
     assert add_business_days(D(2026, 11, 21), 1) == D(2026, 11, 23)
+
+
+def test_a_holiday_of_the_package_calendar_is_skipped():
+    # Labour Day 2027 (first Monday of September) comes from the `holidays` calendar for Québec.
+    assert D(2027, 9, 6) in quebec_holidays(2027)
+    assert add_business_days(D(2027, 9, 3), 1) == D(2027, 9, 7)  # Friday + 1 → Tuesday
+
+
+def test_the_citys_adjustments_to_the_package_calendar():
+    # Easter Monday is a city holiday, though not in the package's Québec calendar.
+    assert not is_business_day(D(2027, 3, 29))
+    # Christmas 2027 is a Saturday: the city does not move it to Monday December 27.
+    assert is_business_day(D(2027, 12, 27))
+    assert is_business_day(D(2028, 1, 3))  # nor New Year's Day 2028 (a Saturday)

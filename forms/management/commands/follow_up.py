@@ -7,7 +7,8 @@ from forms.follow_up import follow_up
 
 class Command(BaseCommand):
     help = (
-        "Late notices to citizens, the staff reminder digest, the Law 25 purge and typical delays. "
+        "Late notices to citizens, the staff reminder digest, closing resolved requests after the "
+        "reopen window, the Law 25 purge and typical delays. "
         "Safe to run as often as wanted, even two copies at once: nothing is sent twice."
     )
 

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from forms.demo import demo_history_create
 from home.setup import portal_tree_setup
 
 DEMO_CONTENT = Path(__file__).resolve().parents[3] / "knowledge" / "demo" / "demo-content.jsonl"
@@ -28,6 +29,8 @@ class Command(BaseCommand):
         call_command(
             "import_content", str(DEMO_CONTENT), publish=True, stdout=self.stdout, stderr=self.stderr
         )
+        created = demo_history_create(progress=True)
+        self.stdout.write(f"Demo requests: {created} created." if created else "Demo requests already there.")
         password = secrets.token_urlsafe(9)
         user, _created = get_user_model().objects.get_or_create(
             username="admin", defaults={"email": "admin@example.org", "is_staff": True, "is_superuser": True}
