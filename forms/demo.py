@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from .additions import request_add_citizen_info
 from .business_days import add_business_days
-from .models import Channel, CitizenRequest, OutgoingEmail, RequestEvent, RequestType, Status
+from .models import Channel, CitizenRequest, OutgoingEmail, RequestEvent, RequestType, Status, SurveyAnswer
+from .reopen import request_reopen
 from .selectors import typical_delay_refresh
 from .services import request_assign, request_change_status, request_late_notice, request_submit
 
@@ -262,6 +263,10 @@ def demo_history_create(count: int = 300, *, seed: int = DEMO_SEED, progress: bo
             for index in tqdm(range(count), desc="Demo requests", unit="request", disable=not progress)
         ]
         _backdate(timelines, stamps)
+        _surveys(timelines, rng, today)
+        OutgoingEmail.objects.filter(request__submission_token__startswith=DEMO_TOKEN_PREFIX).update(
+            state=OutgoingEmail.State.SENT, sent_at=timezone.now(), last_error=""
+        )
     for request_type in types:
         typical_delay_refresh(request_type)
     return len(timelines)
@@ -286,3 +291,39 @@ def _backdate(timelines, stamps) -> None:
     OutgoingEmail.objects.filter(request__submission_token__startswith=DEMO_TOKEN_PREFIX).update(
         state=OutgoingEmail.State.SENT, sent_at=timezone.now(), last_error=""
     )
+
+
+# Citizens who answered the survey: most are satisfied; a few, unhappy with a recent answer, reopen.
+SURVEY_COMMENTS = ["", "", "", "Merci, service rapide.", "Réponse claire.", "Un peu long, mais réglé."]
+REOPEN_REASONS = ["Le problème est revenu après deux jours.", "Le travail n'a été fait qu'à moitié."]
+
+
+def _surveys(timelines, rng, today) -> None:
+    resolved = [t.request for t in timelines if t.request.resolved_at is not None]
+    answers, reopen = [], []
+    for citizen_request in resolved:
+        if rng.random() > 0.45:
+            continue
+        recent = (today - timezone.localdate(citizen_request.resolved_at)).days < 20
+        unhappy = (
+            recent and citizen_request.status == Status.RESOLVED and len(reopen) < 6 and rng.random() < 0.3
+        )
+        good = rng.random() < 0.8 and not unhappy
+        answers.append(
+            SurveyAnswer(
+                request=citizen_request,
+                resolved=SurveyAnswer.Resolved.YES if good else rng.choice(["partly", "no"]),
+                delay_score=rng.randint(3, 5) if good else rng.randint(1, 3),
+                clarity_score=rng.randint(4, 5) if good else rng.randint(2, 4),
+                courtesy_score=rng.randint(4, 5) if good else rng.randint(3, 5),
+                comment=rng.choice(SURVEY_COMMENTS),
+                asked_reopen=unhappy,
+                language=citizen_request.language,
+                answered_at=citizen_request.resolved_at + datetime.timedelta(days=rng.randint(0, 3)),
+            )
+        )
+        if unhappy:
+            reopen.append(citizen_request)
+    SurveyAnswer.objects.bulk_create(answers)
+    for citizen_request in reopen:
+        request_reopen(citizen_request=citizen_request, reason=rng.choice(REOPEN_REASONS), source="survey")

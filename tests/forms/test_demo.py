@@ -71,3 +71,15 @@ def test_typical_delays_are_published(demo):
 def test_a_second_call_does_nothing(demo):
     assert demo_history_create(300) == 0
     assert demo_requests().count() == 300
+
+
+def test_demo_has_survey_answers_and_reopened_requests(demo):
+    from forms.models import SurveyAnswer
+
+    demo = demo_requests()
+    answers = SurveyAnswer.objects.filter(request__in=demo)
+    assert answers.count() >= 30
+    assert answers.filter(resolved="yes").count() > answers.exclude(resolved="yes").count()
+    reopened = demo.filter(status="reopened")
+    assert reopened.exists() and all(r.reopen_count == 1 for r in reopened)
+    assert not OutgoingEmail.objects.filter(request__in=demo).exclude(state="sent").exists()
