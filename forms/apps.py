@@ -6,3 +6,6 @@ class FormsConfig(AppConfig):
     name = "forms"
     label = "requests"
     verbose_name = _("Requests")
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the receivers

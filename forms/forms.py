@@ -450,3 +450,51 @@ class HandleForm(forms.Form):
                 "delay_reason", _("Give the reason for the new expected date: the citizen will read it.")
             )
         return data
+
+
+class EscalationRequestForm(forms.Form):
+    """The citizen asks the ombudsman to review how their request was handled (POST). Its field
+    names differ from the reopen form's: both may be on the same page."""
+
+    dissatisfaction = forms.CharField(
+        label=_("Why are you dissatisfied with how your request was handled?"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("The ombudsman reads this. Do not include health or banking information."),
+        error_messages={"required": _("Tell us why you are dissatisfied.")},
+    )
+    expectation = forms.CharField(
+        label=_("What do you expect? (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class EscalationReviewForm(forms.Form):
+    """The ombudsman's page of one review: internal notes, and the conclusions that close it."""
+
+    notes = forms.CharField(
+        label=_("Internal notes of the ombudsman"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Seen by the ombudsman only: never by the department or the citizen."),
+    )
+    conclusion = forms.CharField(
+        label=_("Conclusions"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Sent to the citizen and to the department when you conclude."),
+    )
+
+    def __init__(self, *args, concluded: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if concluded:
+            self.fields["conclusion"].disabled = True

@@ -202,6 +202,20 @@ class CitizenRequest(models.Model):
     delay_reason = models.CharField(_("reason for the delay"), max_length=300, blank=True)
     # How many times the citizen reopened it after it was resolved.
     reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0, editable=False)
+    # The published answer (FAQ page) to this question: the citizen is e-mailed its link once,
+    # when it is published (`forms.answers`). One answer per request, many requests per answer.
+    answered_by_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("answered by page"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answer_notified_at = models.DateTimeField(
+        _("told about the answer at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("request")
@@ -268,6 +282,10 @@ class RequestEvent(models.Model):
         RESCHEDULED = "rescheduled", _("New expected date")
         # Text for the handlers and the citizen (private link or confirmed contact) only.
         CITIZEN_INFO = "citizen_info", _("Information added by the citizen")
+        # The citizen asked the ombudsman for a review; then the ombudsman's conclusions (their
+        # text, like a note's, only on the private page). See forms/ombudsman.py.
+        ESCALATED = "escalated", _("Sent to the ombudsman")
+        OMBUDSMAN_CONCLUDED = "ombudsman_concluded", _("Conclusions of the ombudsman")
 
     request = models.ForeignKey(CitizenRequest, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
@@ -299,6 +317,51 @@ class RequestEvent(models.Model):
 
     def __str__(self):
         return f"{self.request_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Escalation(models.Model):
+    """The citizen's last recourse: a review by the ombudsman of how a request was handled.
+
+    Its own file, linked to the request (one per request), asked after the department's final
+    answer (forms/ombudsman.py). Seen and concluded in the "Ombudsman" admin queue; the
+    department only sees that its request was escalated, never the ombudsman's notes.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", pgettext_lazy("ombudsman review", "Under review")
+        CONCLUDED = "concluded", pgettext_lazy("ombudsman review", "Concluded")
+
+    wagtail_reference_index_ignore = True
+
+    request = models.OneToOneField(
+        CitizenRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="escalation"
+    )
+    reference = models.CharField(_("reference"), max_length=30, unique=True, editable=False)
+    reason = models.TextField(_("why the citizen is dissatisfied"), max_length=3000)
+    expectation = models.TextField(_("what the citizen expects"), max_length=2000, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=State, default=State.OPEN, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
+    expected_on = models.DateField(_("expected by"))
+    conclusion = models.TextField(_("conclusions"), blank=True)
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
+    concluded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("concluded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The ombudsman's working notes: never shown to the department or the citizen.
+    notes = models.TextField(_("internal notes of the ombudsman"), blank=True)
+
+    class Meta:
+        verbose_name = _("ombudsman review")
+        verbose_name_plural = _("ombudsman reviews")
+        ordering = ["expected_on", "submitted_at"]
+
+    def __str__(self):
+        return self.reference
 
 
 class SurveyAnswer(models.Model):

@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Attachment, CitizenRequest, OutgoingEmail, RequestEvent, Status
+from .models import Attachment, CitizenRequest, Escalation, OutgoingEmail, RequestEvent, Status
 
 RETENTION_YEARS = 3
 FINISHED_STATUSES = [Status.RESOLVED, Status.CLOSED]
@@ -32,6 +32,10 @@ def request_personal_data_purge(*, citizen_request: CitizenRequest) -> None:
         attachment.delete()
     OutgoingEmail.objects.filter(request=citizen_request).delete()
     RequestEvent.objects.filter(request=citizen_request).exclude(note="").update(note=PURGED_TEXT)
+    # The ombudsman's review: the citizen's words, the conclusions and the notes may identify them.
+    Escalation.objects.filter(request=citizen_request).update(
+        reason=PURGED_TEXT, expectation="", conclusion=PURGED_TEXT, notes=""
+    )
     citizen_request.name = citizen_request.email = citizen_request.phone = citizen_request.address = ""
     citizen_request.subject = citizen_request.description = PURGED_TEXT
     citizen_request.personal_data_purged_at = timezone.now()

@@ -26,8 +26,12 @@ urlpatterns = [
     path(pgettext_lazy("url", "status/"), views.status_lookup, name="status"),
     path(pgettext_lazy("url", "status/add/"), views.status_addition, name="status_addition_verified"),
     path(pgettext_lazy("url", "status/reopen/"), views.status_reopen, name="status_reopen_verified"),
+    path(pgettext_lazy("url", "status/ombudsman/"), views.status_escalate, name="status_escalate_verified"),
     path(pgettext_lazy("url", "status/<str:token>/"), views.status_private, name="status_private"),
     path(pgettext_lazy("url", "status/<str:token>/add/"), views.status_addition, name="status_addition"),
     path(pgettext_lazy("url", "status/<str:token>/reopen/"), views.status_reopen, name="status_reopen"),
+    path(
+        pgettext_lazy("url", "status/<str:token>/ombudsman/"), views.status_escalate, name="status_escalate"
+    ),
     path(pgettext_lazy("url", "survey/<str:token>/"), views.survey, name="survey"),
 ]

@@ -29,13 +29,15 @@ from .forms import (
     CitizenAdditionForm,
     CitizenRequestForm,
     DescribeForm,
+    EscalationRequestForm,
     LookupForm,
     ReopenForm,
     SurveyForm,
     VerifyForm,
     normalise_phone,
 )
-from .models import CitizenRequest, RequestType, SuggestionEvent
+from .models import CitizenRequest, Escalation, RequestType, Status, SuggestionEvent
+from .ombudsman import escalation_deadline, escalation_eligibility, escalation_submit
 from .references import parse_reference
 from .reopen import ReopenState, new_request_url, reopen_deadline, reopen_state, request_reopen
 from .services import reference_from_status_token, request_submit, status_token
@@ -417,6 +419,9 @@ def render_status(
             else reverse("requests:status_addition_verified")
         )
     context.update(after_resolution_context(citizen_request, full=full, token=token, reopen_form=reopen_form))
+    context.update(
+        escalation_context(citizen_request, full=full, token=token, form=extra.get("escalation_form"))
+    )
     return render(request, "requests/status.html", context, status=status)
 
 
@@ -649,3 +654,84 @@ def survey(request, token):
     if answer.asked_reopen:
         messages.success(request, reopened_message(citizen_request))
     return redirect("requests:survey", token=token)
+
+
+def escalation_context(citizen_request, *, full: bool, token: str | None, form) -> dict:
+    """The review by the ombudsman, on the private page only: its file once asked, else the form
+    while the request may be escalated (a refused form stays shown with what was typed)."""
+    if not full:
+        return {}
+    escalation = Escalation.objects.filter(request=citizen_request).first()
+    context = {"escalation": escalation, "escalation_form": None}
+    allowed, _message = escalation_eligibility(citizen_request)
+    if allowed or form is not None:
+        context["escalation_form"] = form or EscalationRequestForm()
+        context["escalation_url"] = (
+            reverse("requests:status_escalate", kwargs={"token": token})
+            if token
+            else reverse("requests:status_escalate_verified")
+        )
+        if citizen_request.status in (Status.RESOLVED, Status.CLOSED):
+            context["escalation_deadline"] = escalation_deadline(citizen_request)
+    return context
+
+
+@never_cache
+@require_POST
+@csrf_protect
+def status_escalate(request, token=None):
+    """The citizen asks the ombudsman to review their request: through the private link
+    (`token`), or after confirming the e-mail or phone (the reference in the body, the proof in
+    the session). Eligibility is the service's: refused with its message (400), text kept."""
+    limit = limit_check(request, "escalate")  # every attempt counts
+    if token is not None:
+        citizen_request = request_from_token(token)
+        if citizen_request is None:
+            return invalid_link(request)
+        via_link = not citizen_request.private_link_expired
+    else:
+        citizen_request = request_from_reference(request.POST.get("reference", "")[:40])
+        if citizen_request is None:
+            raise Http404(_("No request has this reference number."))
+        via_link = False
+    if not (via_link or citizen_request.pk in _verified_ids(request)):
+        raise PermissionDenied(_("Confirm the e-mail or phone given with the request first."))
+    token = token if via_link else None
+    form = EscalationRequestForm(request.POST)
+
+    def again(status, **extra):
+        return render_status(
+            request,
+            citizen_request,
+            full=True,
+            token=token,
+            escalation_form=form,
+            status=status,
+            private=via_link,
+            **extra,
+        )
+
+    if limit.exceeded:
+        return again(429, escalation_limit=limit)  # shown again with what was typed
+    if not form.is_valid():
+        return again(400)
+    try:
+        escalation = escalation_submit(
+            citizen_request=citizen_request,
+            reason=form.cleaned_data["dissatisfaction"],
+            expectation=form.cleaned_data["expectation"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return again(400)
+    messages.success(
+        request,
+        _(
+            "Your request for a review was sent to the ombudsman (file %(reference)s). "
+            "Expected answer by %(date)s."
+        )
+        % {"reference": escalation.reference, "date": date_format(escalation.expected_on, "DATE_FORMAT")},
+    )
+    if via_link:
+        return redirect("requests:status_private", token=token)
+    return redirect(f"{reverse('requests:status')}?reference={_quote(citizen_request.reference)}")

@@ -509,3 +509,7 @@ def attachment_download(request, pk):
 @hooks.register("register_admin_urls")
 def register_requests_admin_urls():
     return [path("requests/attachments/<int:pk>/", attachment_download, name="requests_attachment")]
+
+
+# Modules that register their own admin hooks: questions that become answers, the ombudsman's queue.
+from . import answers_admin, ombudsman_admin  # noqa: E402,F401

@@ -86,6 +86,10 @@ POST_FORMS = [
     ("/fr/suivi/", {"reference": "RAE-0000-0000-0", "contact": "citoyenne@example.org"}),
     ("/fr/suivi/ajout/", {"reference": "RAE-0000-0000-0", "text": "Voici la photo."}),
     ("/fr/suivi/reouvrir/", {"reference": "RAE-0000-0000-0", "reason": "Pas résolu."}),
+    (
+        "/fr/suivi/ombudsman/",
+        {"reference": "RAE-0000-0000-0", "dissatisfaction": "Mal traité.", "expectation": "x"},
+    ),
     ("/fr/sondage/abc/", {"resolved": "no", "delay_score": "3", "reopen": "on", "reopen_reason": "x"}),
     ("/fr/utile/{answer_id}/", {"helpful": "yes"}),
     ("/fr/demande/suggestion/{answer_id}/repondu/", {"q": "collecte"}),
@@ -106,6 +110,7 @@ PATH_JUNK = [
     "/fr/suivi/%00/",
     "/fr/suivi/%00/ajout/",
     "/fr/suivi/%00/reouvrir/",
+    "/fr/suivi/%00/ombudsman/",
     "/fr/sondage/%00/",
     "/fr/sondage/" + "x" * 5_000 + "/",
     "/fr/suivi/" + "x" * 5_000 + "/ajout/",
@@ -141,6 +146,8 @@ PUBLIC_PATHS = [
     "/fr/suivi/abc/ajout/",
     "/fr/suivi/reouvrir/",
     "/fr/suivi/abc/reouvrir/",
+    "/fr/suivi/ombudsman/",
+    "/fr/suivi/abc/ombudsman/",
     "/fr/sondage/abc/",
     "/fr/utile/{answer_id}/",
     "/i18n/setlang/",
@@ -378,6 +385,20 @@ def test_hostile_addition_on_a_real_request(send, client, site):
         response = verified.post("/fr/suivi/ajout/", {"reference": value, "text": "Voici la photo."})
         assert response.status_code in (403, 404), value
     assert CitizenRequest.objects.count() == 1
+
+
+def test_hostile_review_request_on_a_resolved_request(send, client, site, admin_user):
+    """The ombudsman form, on a real resolved request through its private link: refused or
+    accepted, never a 5xx, never a script shown back unescaped."""
+    from forms.models import Status
+    from forms.services import request_change_status
+
+    assert request_post(client).status_code == 302
+    stored = CitizenRequest.objects.get()
+    request_change_status(citizen_request=stored, status=Status.RESOLVED, actor=admin_user)
+    link = f"/fr/suivi/{status_token(stored)}/ombudsman/"
+    requests = [(link, {"dissatisfaction": value, "expectation": value}, {}) for value in HOSTILE_VALUES]
+    assert send("post", requests) == []
 
 
 def test_reference_with_junk_is_escaped(client, site):

@@ -176,6 +176,7 @@ PORTAL_RATE_LIMITS = {
     "vote": (30, 3600),  # "Was this helpful?" answers
     "addition": (10, 3600),  # information added by a citizen to their request (sent or not)
     "reopen": (5, 3600),  # requests reopened by a citizen (sent or not)
+    "escalate": (5, 3600),  # reviews asked of the ombudsman by a citizen (sent or not)
 }
 RATELIMIT_IP_META_KEY = "portal.client_ip.client_ip"
 RATELIMIT_USE_CACHE = "default"
@@ -315,3 +316,8 @@ REQUESTS_PRIVATE_LINK_DAYS = 90
 # A resolved request can be reopened by the citizen (private status page or survey) this many
 # days after its resolution; `follow_up` then closes it, and a follow-up is a new request.
 REQUESTS_REOPEN_DAYS = 30
+# After the department's final answer (resolved or closed), the citizen may ask the ombudsman
+# for a review within this many days (forms/ombudsman.py); the ombudsman aims to conclude
+# within this many business days of the request for a review.
+REQUESTS_OMBUDSMAN_DAYS = 90
+REQUESTS_OMBUDSMAN_TARGET_BUSINESS_DAYS = 30

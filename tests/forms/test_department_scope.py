@@ -141,9 +141,27 @@ def test_every_admin_url_of_the_forms_app_is_walked():
     outside_the_queue = {
         name
         for name, _route, pattern in admin_patterns()
-        if written_in_forms_app(pattern) and names_a_record(pattern) and not name.startswith(f"{QUEUE}:")
+        if written_in_forms_app(pattern)
+        and names_a_record(pattern)
+        # The ombudsman's reviews: every URL walked by test_ombudsman.py (record_urls).
+        and not name.startswith((f"{QUEUE}:", "ombudsman:"))
     }
-    assert outside_the_queue == {ATTACHMENT_URL}
+    assert outside_the_queue == {ATTACHMENT_URL, *ANSWER_URLS}
+
+
+# Questions that become answers: views of their own on one request, walked like the queue's.
+ANSWER_URLS = ["requests_answer_create", "requests_answer_link"]
+
+
+@pytest.mark.parametrize("name", ANSWER_URLS)
+def test_other_department_is_refused_the_answer_views(
+    name, client, works_request, environment_request, outsider
+):
+    client.force_login(outsider)
+    url = reverse(name, kwargs={"pk": works_request.pk})
+    assert client.get(url).status_code in (403, 404, 405)  # the link is POST only
+    assert refused(client.post(url, {"topic": "1", "reference": works_request.reference}))
+    assert_untouched(works_request)
 
 
 def test_the_viewset_builds_the_same_urls():
