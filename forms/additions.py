@@ -81,7 +81,8 @@ def request_add_citizen_info(
     No new request is created.
     """
     citizen_request = (
-        CitizenRequest.objects.select_for_update()
+        # Only the request's row: PostgreSQL cannot lock the nullable side (the assignee) of a join.
+        CitizenRequest.objects.select_for_update(of=("self",))
         .select_related("department", "assignee", "request_type")
         .get(pk=citizen_request.pk)
     )

@@ -131,7 +131,7 @@ def request_link_same_question(*, citizen_request: CitizenRequest, reference: st
             _("“%(reference)s” is not a valid reference number.") % {"reference": reference}
         )
     in_scope = citizen_request_policy.instances_user_has_any_permission_for(actor, ["change"])
-    other = in_scope.select_for_update().filter(reference=parsed.reference).first()
+    other = in_scope.select_for_update(of=("self",)).filter(reference=parsed.reference).first()
     if other is None:
         # Another department's request is "not found" too: nothing is revealed about it.
         raise ValidationError(_("No request %(reference)s among yours.") % {"reference": parsed.reference})

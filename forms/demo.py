@@ -110,9 +110,10 @@ def _agents() -> list:
 
 
 def _at(day: datetime.date, rng: random.Random) -> datetime.datetime:
-    """A moment of office hours on `day`, in the site's time zone."""
+    """A moment of office hours on `day`, in the site's time zone; never later than now (a
+    request of today, built before the office opens, happened a moment ago)."""
     moment = datetime.datetime.combine(day, datetime.time(rng.randint(8, 16), rng.randint(0, 59)))
-    return timezone.make_aware(moment)
+    return min(timezone.make_aware(moment), timezone.now() - datetime.timedelta(minutes=rng.randint(1, 30)))
 
 
 class _Timeline:

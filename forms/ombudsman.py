@@ -208,7 +208,9 @@ def escalation_conclude(*, escalation: Escalation, conclusion: str, actor) -> Es
     (private page), and the conclusions e-mailed to the citizen (in the request's language) and
     to the department (its mailbox, else its team)."""
     escalation = (
-        Escalation.objects.select_for_update().select_related("request__department").get(pk=escalation.pk)
+        Escalation.objects.select_for_update(of=("self",))
+        .select_related("request__department")
+        .get(pk=escalation.pk)
     )
     conclusion = _clean(
         conclusion, maximum=MAX_CONCLUSION, required_message=_("Write the conclusions of the review.")
