@@ -21,6 +21,7 @@ from django.utils import timezone
 from .additions import request_add_citizen_info
 from .business_days import add_business_days
 from .models import Channel, CitizenRequest, OutgoingEmail, RequestEvent, RequestType, Status, SurveyAnswer
+from .ombudsman import escalation_conclude, escalation_eligibility, escalation_submit
 from .reopen import request_reopen
 from .selectors import typical_delay_refresh
 from .services import request_assign, request_change_status, request_late_notice, request_submit
@@ -265,6 +266,7 @@ def demo_history_create(count: int = 300, *, seed: int = DEMO_SEED, progress: bo
         ]
         _backdate(timelines, stamps)
         _surveys(timelines, rng, today)
+        _escalations(timelines, rng, agents[0])
         OutgoingEmail.objects.filter(request__submission_token__startswith=DEMO_TOKEN_PREFIX).update(
             state=OutgoingEmail.State.SENT, sent_at=timezone.now(), last_error=""
         )
@@ -328,3 +330,26 @@ def _surveys(timelines, rng, today) -> None:
     SurveyAnswer.objects.bulk_create(answers)
     for citizen_request in reopen:
         request_reopen(citizen_request=citizen_request, reason=rng.choice(REOPEN_REASONS), source="survey")
+
+
+ESCALATION_REASONS = [
+    "On m'a répondu que c'était réglé, mais rien n'a changé dans ma rue.",
+    "La réponse ne tient pas compte de ce que j'avais expliqué.",
+]
+
+
+def _escalations(timelines, rng, ombudsman) -> None:
+    """A few dissatisfied citizens take their request to the ombudsman; one review is concluded."""
+    eligible = [t.request for t in timelines if escalation_eligibility(t.request)[0]]
+    for number, citizen_request in enumerate(rng.sample(eligible, min(3, len(eligible)))):
+        escalation = escalation_submit(
+            citizen_request=citizen_request,
+            reason=rng.choice(ESCALATION_REASONS),
+            expectation="Que quelqu'un revienne voir sur place.",
+        )
+        if number == 0:
+            escalation_conclude(
+                escalation=escalation,
+                conclusion="Après examen, la direction reprendra les travaux d'ici deux semaines.",
+                actor=ombudsman,
+            )

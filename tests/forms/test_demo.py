@@ -83,3 +83,11 @@ def test_demo_has_survey_answers_and_reopened_requests(demo):
     reopened = demo.filter(status="reopened")
     assert reopened.exists() and all(r.reopen_count == 1 for r in reopened)
     assert not OutgoingEmail.objects.filter(request__in=demo).exclude(state="sent").exists()
+
+
+def test_demo_has_a_few_reviews_by_the_ombudsman(demo):
+    from forms.models import Escalation
+
+    reviews = Escalation.objects.filter(request__in=demo_requests())
+    assert 1 <= reviews.count() <= 3
+    assert reviews.exclude(conclusion="").count() == 1
