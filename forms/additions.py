@@ -13,29 +13,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Attachment, CitizenRequest, OutgoingEmail, RequestEvent, Status
-from .services import CheckedFile, email_store
-from .uploads import MAX_FILES, safe_filename
+from .models import CitizenRequest, OutgoingEmail, RequestEvent, Status
+from .services import CheckedFile, attachment_save, email_store
+from .uploads import MAX_FILES
 
 MAX_TEXT = 5000
 CITIZEN_LABEL = "citoyen"  # the actor label of what the citizen does, as for the request's creation
 EMAIL_KIND = "citizen_info"
-
-
-def _save_attachment(citizen_request: CitizenRequest, checked: CheckedFile) -> Attachment:
-    # Stored and downloaded under the detected type's extension, never the one it came with.
-    name = safe_filename(checked.upload.name, checked.content_type)
-    attachment = Attachment(
-        request=citizen_request,
-        original_name=name,
-        content_type=checked.content_type,
-        size=checked.upload.size,
-        sha256=checked.sha256,
-    )
-    checked.upload.seek(0)
-    attachment.file.save(name, checked.upload, save=False)
-    attachment.save()
-    return attachment
 
 
 def handler_address(citizen_request: CitizenRequest) -> str:
@@ -99,7 +83,7 @@ def request_add_citizen_info(
         )
     now = timezone.now()
     for checked in files:
-        _save_attachment(citizen_request, checked)
+        attachment_save(citizen_request=citizen_request, checked=checked)
     event = RequestEvent.objects.create(
         request=citizen_request,
         kind=RequestEvent.Kind.CITIZEN_INFO,

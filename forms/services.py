@@ -69,6 +69,22 @@ def _actor_label(actor) -> str:
     return actor.get_full_name() or actor.get_username()
 
 
+def attachment_save(*, citizen_request: CitizenRequest, checked: CheckedFile) -> Attachment:
+    """Stores a checked file under the detected type's extension, never the one it came with."""
+    name = safe_filename(checked.upload.name, checked.content_type)
+    attachment = Attachment(
+        request=citizen_request,
+        original_name=name,
+        content_type=checked.content_type,
+        size=checked.upload.size,
+        sha256=checked.sha256,
+    )
+    checked.upload.seek(0)
+    attachment.file.save(name, checked.upload, save=False)
+    attachment.save()
+    return attachment
+
+
 @transaction.atomic
 def request_submit(
     *,
@@ -137,18 +153,7 @@ def request_submit(
         raise RuntimeError("Could not draw a unique reference.")
 
     for checked in files:
-        # Stored and downloaded under the detected type's extension, never the one it came with.
-        name = safe_filename(checked.upload.name, checked.content_type)
-        attachment = Attachment(
-            request=citizen_request,
-            original_name=name,
-            content_type=checked.content_type,
-            size=checked.upload.size,
-            sha256=checked.sha256,
-        )
-        checked.upload.seek(0)
-        attachment.file.save(name, checked.upload, save=False)
-        attachment.save()
+        attachment_save(citizen_request=citizen_request, checked=checked)
 
     RequestEvent.objects.create(
         request=citizen_request,
