@@ -477,6 +477,26 @@ def request_from_reference(text: str) -> CitizenRequest | None:
     )
 
 
+def citizen_action_target(request, token: str | None) -> tuple[CitizenRequest | None, str | None]:
+    """The request a citizen acts on (adds to, reopens, escalates), and the private-link token to
+    keep using: through the private link while it is valid, or after confirming the e-mail or
+    phone (the reference in the body, the proof in the session). (None, None) for a link that was
+    altered or cut off; 404 for an unknown reference; 403 without either proof."""
+    if token is not None:
+        citizen_request = request_from_token(token)
+        if citizen_request is None:
+            return None, None
+        via_link = not citizen_request.private_link_expired
+    else:
+        citizen_request = request_from_reference(request.POST.get("reference", "")[:40])
+        if citizen_request is None:
+            raise Http404(_("No request has this reference number."))
+        via_link = False
+    if not (via_link or citizen_request.pk in _verified_ids(request)):
+        raise PermissionDenied(_("Confirm the e-mail or phone given with the request first."))
+    return citizen_request, (token if via_link else None)
+
+
 @never_cache
 @require_POST
 @csrf_protect
@@ -486,19 +506,10 @@ def status_addition(request, token=None):
     the session). What they typed never goes in a URL or a log line."""
     # Every POST counts, valid or not, allowed or not: the limit is on attempts.
     limit = limit_check(request, "addition")
-    if token is not None:
-        citizen_request = request_from_token(token)
-        if citizen_request is None:
-            return invalid_link(request)
-        via_link = not citizen_request.private_link_expired
-    else:
-        citizen_request = request_from_reference(request.POST.get("reference", "")[:40])
-        if citizen_request is None:
-            raise Http404(_("No request has this reference number."))
-        via_link = False
-    if not (via_link or citizen_request.pk in _verified_ids(request)):
-        raise PermissionDenied(_("Confirm the e-mail or phone given with the request first."))
-    token = token if via_link else None
+    citizen_request, token = citizen_action_target(request, token)
+    if citizen_request is None:
+        return invalid_link(request)
+    via_link = token is not None
     form = CitizenAdditionForm(request.POST, request.FILES)
 
     def again(status, **extra):
@@ -542,19 +553,10 @@ def status_reopen(request, token=None):
     """The citizen reopens their resolved request: through the private link (`token`), or after
     confirming the e-mail or phone (the reference in the body, the proof in the session)."""
     limit = limit_check(request, "reopen")  # every attempt counts
-    if token is not None:
-        citizen_request = request_from_token(token)
-        if citizen_request is None:
-            return invalid_link(request)
-        via_link = not citizen_request.private_link_expired
-    else:
-        citizen_request = request_from_reference(request.POST.get("reference", "")[:40])
-        if citizen_request is None:
-            raise Http404(_("No request has this reference number."))
-        via_link = False
-    if not (via_link or citizen_request.pk in _verified_ids(request)):
-        raise PermissionDenied(_("Confirm the e-mail or phone given with the request first."))
-    token = token if via_link else None
+    citizen_request, token = citizen_action_target(request, token)
+    if citizen_request is None:
+        return invalid_link(request)
+    via_link = token is not None
     form = ReopenForm(request.POST)
 
     def again(status, *, keep_form=True, **extra):
@@ -684,19 +686,10 @@ def status_escalate(request, token=None):
     (`token`), or after confirming the e-mail or phone (the reference in the body, the proof in
     the session). Eligibility is the service's: refused with its message (400), text kept."""
     limit = limit_check(request, "escalate")  # every attempt counts
-    if token is not None:
-        citizen_request = request_from_token(token)
-        if citizen_request is None:
-            return invalid_link(request)
-        via_link = not citizen_request.private_link_expired
-    else:
-        citizen_request = request_from_reference(request.POST.get("reference", "")[:40])
-        if citizen_request is None:
-            raise Http404(_("No request has this reference number."))
-        via_link = False
-    if not (via_link or citizen_request.pk in _verified_ids(request)):
-        raise PermissionDenied(_("Confirm the e-mail or phone given with the request first."))
-    token = token if via_link else None
+    citizen_request, token = citizen_action_target(request, token)
+    if citizen_request is None:
+        return invalid_link(request)
+    via_link = token is not None
     form = EscalationRequestForm(request.POST)
 
     def again(status, **extra):
