@@ -5,16 +5,14 @@ text the citizen typed goes only in the event (shown to the handlers and, on the
 page, to the citizen), never in the e-mail, a URL or a log line.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import CitizenRequest, OutgoingEmail, RequestEvent, Status
-from .services import CheckedFile, attachment_save, email_store
+from .outbox import handler_email_store
+from .services import CheckedFile, attachment_save
 from .uploads import MAX_FILES
 
 MAX_TEXT = 5000
@@ -22,37 +20,13 @@ CITIZEN_LABEL = "citoyen"  # the actor label of what the citizen does, as for th
 EMAIL_KIND = "citizen_info"
 
 
-def handler_address(citizen_request: CitizenRequest) -> str:
-    """Who is told: the person the request is assigned to, else the department's mailbox."""
-    assignee = citizen_request.assignee
-    if assignee is not None and assignee.is_active and assignee.email:
-        return assignee.email
-    return citizen_request.department.email
-
-
-def _staff_language(citizen_request: CitizenRequest) -> str:
-    """The assignee's admin language when they chose one, else the site's (French)."""
-    profile = getattr(citizen_request.assignee, "wagtail_userprofile", None)
-    preferred = getattr(profile, "preferred_language", "") or ""
-    return preferred[:2] if preferred[:2] in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
 def handler_notify(*, citizen_request: CitizenRequest, files: int) -> OutgoingEmail | None:
     """Queues the handler's e-mail in the outbox (same transaction), sent by a task after commit."""
-    to = handler_address(citizen_request)
-    if not to:
-        return None
-    with translation.override(_staff_language(citizen_request)):
-        context = {
-            "request": citizen_request,
-            "status_label": Status(citizen_request.status).label,
-            "files": files,
-            "admin_link": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-            + reverse("requests_queue:edit", args=[citizen_request.pk]),
-        }
-        subject = " ".join(render_to_string(f"requests/emails/{EMAIL_KIND}_subject.txt", context).split())
-        body = render_to_string(f"requests/emails/{EMAIL_KIND}.txt", context)
-    return email_store(citizen_request=citizen_request, kind=EMAIL_KIND, to=to, subject=subject, body=body)
+    return handler_email_store(
+        citizen_request=citizen_request,
+        kind=EMAIL_KIND,
+        context={"status_label": Status(citizen_request.status).label, "files": files},
+    )
 
 
 @transaction.atomic

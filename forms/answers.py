@@ -8,7 +8,6 @@ e-mail, phone or postal code in the text, are removed (`forms.scrub`) before the
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.text import Truncator
@@ -20,10 +19,11 @@ from knowledge.importer import unique_slug
 from knowledge.models import AnswerPage, Department, TopicPage
 
 from .models import CitizenRequest, RequestEvent, Status
+from .outbox import email_render, email_store
 from .permissions import citizen_request_policy
 from .references import parse_reference
 from .scrub import scrub
-from .services import _actor_label, email_store, site_url
+from .services import _actor_label, site_url
 
 QUESTION_SLUG = "question"
 SUMMARY_MAX_LENGTH = AnswerPage._meta.get_field("summary").max_length
@@ -198,10 +198,7 @@ def answer_published_notify(page: Page) -> int:
                 "answer_title": answer.title,
                 "answer_link": _page_url(answer),
             }
-            subject = " ".join(
-                render_to_string("requests/emails/answer_published_subject.txt", context).split()
-            )
-            body = render_to_string("requests/emails/answer_published.txt", context)
+            subject, body = email_render("answer_published", context)
         email_store(
             citizen_request=citizen_request,
             kind="answer_published",

@@ -17,7 +17,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, Subquery
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from knowledge.models import Department
@@ -32,9 +31,10 @@ from .models import (
     RequestType,
     Status,
 )
+from .outbox import email_render, email_store
 from .retention import personal_data_purge
 from .selectors import typical_delay_refresh
-from .services import email_store, request_late_notice
+from .services import request_late_notice
 
 REMINDER_HORIZON_BUSINESS_DAYS = 2
 
@@ -142,10 +142,7 @@ def reminder_digests_send(*, today: datetime.date | None = None) -> int:
                     "today": today,
                     "admin_base": settings.WAGTAILADMIN_BASE_URL.rstrip("/"),
                 }
-                subject = " ".join(
-                    render_to_string("requests/emails/reminder_digest_subject.txt", context).split()
-                )
-                body = render_to_string("requests/emails/reminder_digest.txt", context)
+                subject, body = email_render("reminder_digest", context)
             for to in recipients:
                 email_store(kind="reminder_digest", to=to, subject=subject, body=body)
         sent += 1

@@ -22,7 +22,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -30,7 +29,8 @@ from django.utils.translation import gettext as _
 from .additions import CITIZEN_LABEL
 from .business_days import add_business_days
 from .models import CitizenRequest, DepartmentTeam, Escalation, OutgoingEmail, RequestEvent, Status
-from .services import _actor_label, email_store, status_link
+from .outbox import admin_request_link, email_render, email_store
+from .services import _actor_label, email_queue
 
 OMBUDSMAN_GROUP = "Ombudsman"
 MAX_REASON = 3000
@@ -112,11 +112,6 @@ def _clean(text: str, *, maximum: int, required_message: str = "") -> str:
     return text
 
 
-def _render(kind: str, context: dict) -> tuple[str, str]:
-    subject = " ".join(render_to_string(f"requests/emails/{kind}_subject.txt", context).split())
-    return subject, render_to_string(f"requests/emails/{kind}.txt", context)
-
-
 def _admin_link(escalation: Escalation) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("ombudsman:edit", args=[escalation.pk])
 
@@ -129,7 +124,7 @@ def ombudsman_notify(*, escalation: Escalation) -> list[OutgoingEmail]:
             "request": escalation.request,
             "admin_link": _admin_link(escalation),
         }
-        subject, body = _render("ombudsman_new", context)
+        subject, body = email_render("ombudsman_new", context)
     return [
         email_store(
             citizen_request=escalation.request, kind="ombudsman_new", to=to, subject=subject, body=body
@@ -188,6 +183,9 @@ def escalation_submit(*, citizen_request: CitizenRequest, reason: str, expectati
         created_at=now,
     )
     ombudsman_notify(escalation=escalation)
+    email_queue(
+        citizen_request=citizen_request, kind="ombudsman_received", context={"escalation": escalation}
+    )
     return escalation
 
 
@@ -233,29 +231,16 @@ def escalation_conclude(*, escalation: Escalation, conclusion: str, actor) -> Es
         actor_label=_actor_label(actor),
         created_at=now,
     )
-    if citizen_request.email:
-        with translation.override(citizen_request.language):
-            context = {
-                "escalation": escalation,
-                "request": citizen_request,
-                "status_link": status_link(citizen_request),
-            }
-            subject, body = _render("ombudsman_concluded", context)
-        email_store(
-            citizen_request=citizen_request,
-            kind="ombudsman_concluded",
-            to=citizen_request.email,
-            subject=subject,
-            body=body,
-        )
+    email_queue(
+        citizen_request=citizen_request, kind="ombudsman_concluded", context={"escalation": escalation}
+    )
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "escalation": escalation,
             "request": citizen_request,
-            "admin_link": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-            + reverse("requests_queue:edit", args=[citizen_request.pk]),
+            "admin_link": admin_request_link(citizen_request),
         }
-        subject, body = _render("ombudsman_concluded_staff", context)
+        subject, body = email_render("ombudsman_concluded_staff", context)
     for to in department_addresses(citizen_request):
         email_store(
             citizen_request=citizen_request,

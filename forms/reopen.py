@@ -13,16 +13,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from .additions import CITIZEN_LABEL, _staff_language, handler_address
+from .additions import CITIZEN_LABEL
 from .business_days import add_business_days
 from .models import CitizenRequest, OutgoingEmail, RequestEvent, Status
-from .services import email_store
+from .outbox import handler_email_store
+from .services import email_queue
 
 MAX_REASON = 2000
 SOURCES = {"status", "survey"}
@@ -90,19 +90,7 @@ def clean_reason(reason: str) -> str:
 
 def staff_notify(*, citizen_request: CitizenRequest, source: str) -> OutgoingEmail | None:
     """Tells the handler (the assignee, else the department's mailbox), without the citizen's words."""
-    to = handler_address(citizen_request)
-    if not to:
-        return None
-    with translation.override(_staff_language(citizen_request)):
-        context = {
-            "request": citizen_request,
-            "source": source,
-            "admin_link": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-            + reverse("requests_queue:edit", args=[citizen_request.pk]),
-        }
-        subject = " ".join(render_to_string(f"requests/emails/{EMAIL_KIND}_subject.txt", context).split())
-        body = render_to_string(f"requests/emails/{EMAIL_KIND}.txt", context)
-    return email_store(citizen_request=citizen_request, kind=EMAIL_KIND, to=to, subject=subject, body=body)
+    return handler_email_store(citizen_request=citizen_request, kind=EMAIL_KIND, context={"source": source})
 
 
 @transaction.atomic
@@ -160,4 +148,5 @@ def request_reopen(*, citizen_request: CitizenRequest, reason: str, source: str)
         ]
     )
     staff_notify(citizen_request=citizen_request, source=source)
+    email_queue(citizen_request=citizen_request, kind="reopen_received")
     return event

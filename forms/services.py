@@ -9,7 +9,6 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from .models import (
     RequestType,
     Status,
 )
+from .outbox import email_render, email_store
 from .references import generate_reference
 from .uploads import safe_filename
 
@@ -353,8 +353,10 @@ def request_late_notice(*, citizen_request: CitizenRequest, today: datetime.date
     return event
 
 
-def email_queue(*, citizen_request: CitizenRequest, kind: str) -> OutgoingEmail | None:
-    """Stores the e-mail in the outbox (same transaction as the change) and sends it after commit."""
+def email_queue(
+    *, citizen_request: CitizenRequest, kind: str, context: dict | None = None
+) -> OutgoingEmail | None:
+    """Stores the citizen's e-mail, in their language, in the outbox (same transaction as the change)."""
     if not citizen_request.email:
         return None
     with translation.override(citizen_request.language):
@@ -365,23 +367,12 @@ def email_queue(*, citizen_request: CitizenRequest, kind: str) -> OutgoingEmail 
             # The city's last word: never the citizen's own addition quoted back as the city's message.
             "event": citizen_request.public_events().exclude(kind=RequestEvent.Kind.CITIZEN_INFO).last(),
             "department": citizen_request.department_label,
+            **(context or {}),
         }
-        subject = " ".join(render_to_string(f"requests/emails/{kind}_subject.txt", context).split())
-        body = render_to_string(f"requests/emails/{kind}.txt", context)
+        subject, body = email_render(kind, context)
     return email_store(
         citizen_request=citizen_request, kind=kind, to=citizen_request.email, subject=subject, body=body
     )
-
-
-def email_store(*, kind: str, to: str, subject: str, body: str, citizen_request=None) -> OutgoingEmail:
-    """Puts one e-mail in the outbox (in the caller's transaction) and sends it after commit."""
-    outgoing = OutgoingEmail.objects.create(
-        request=citizen_request, kind=kind, to=to, subject=subject, body=body
-    )
-    from .tasks import send_outgoing_email
-
-    transaction.on_commit(lambda: send_outgoing_email.enqueue(outgoing.pk))
-    return outgoing
 
 
 def email_deliver(outgoing_id: int) -> bool:

@@ -497,6 +497,11 @@ FR = {
     "Almost all requests of this type are resolved in 1 business day.": "Presque toutes les demandes de ce type sont réglées en 1 jour ouvrable.",
     "Most requests of this type are resolved in 1 business day; 9 out of 10 in %(p90)s days.": "La plupart des demandes de ce type sont réglées en 1 jour ouvrable; 9 sur 10 en %(p90)s jours.",
     "Most requests of this type are resolved in %(median)s business days; 9 out of 10 in %(p90)s days.": "La plupart des demandes de ce type sont réglées en %(median)s jours ouvrables; 9 sur 10 en %(p90)s jours.",
+    "Your request %(reference)s is reopened": "Votre demande %(reference)s est rouverte",
+    "You told us that your request %(reference)s is not resolved. It is reopened and back with %(department)s.": "Vous nous avez indiqué que votre demande %(reference)s n'est pas réglée. Elle est rouverte et de retour à la direction : %(department)s.",
+    "Your request for review %(reference)s was received by the ombudsman": "Votre demande d'examen %(reference)s a été reçue par l'ombudsman",
+    "The ombudsman received your request for a review of how your request %(reference)s was handled. The review has its own reference: %(review)s.": "L'ombudsman a reçu votre demande d'examen du traitement de votre demande %(reference)s. L'examen a sa propre référence : %(review)s.",
+    "The ombudsman is independent of the departments and will send you conclusions by %(date)s (business days, statutory holidays excluded).": "L'ombudsman est indépendant des directions et vous transmettra ses conclusions au plus tard le %(date)s (jours ouvrables, jours fériés exclus).",
 }
 
 ENTRY = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$')

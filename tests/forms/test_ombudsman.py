@@ -10,7 +10,8 @@ from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from forms.business_days import add_business_days
 from forms.models import CitizenRequest, Escalation, OutgoingEmail, RequestEvent, RequestType, Status
@@ -123,6 +124,9 @@ def test_escalation_through_the_private_link(client, resolved, ombudsman, django
     notice = OutgoingEmail.objects.get(kind="ombudsman_new")
     assert notice.to == "ombudsman@example.org" and notice.state == OutgoingEmail.State.SENT
     assert f"/admin/ombudsman/edit/{escalation.pk}/" in notice.body and REASON not in notice.body
+    receipt = OutgoingEmail.objects.get(kind="ombudsman_received")  # the citizen's acknowledgement
+    assert receipt.to == resolved.email and escalation.reference in receipt.subject
+    assert french_date(escalation.expected_on) in receipt.body and token in receipt.body
     page = client.get(response["Location"])
     assert "transmise à l'ombudsman" in body(page) and escalation.reference in body(page)
     assert "Transmise à l'ombudsman" in body(page) and 'name="expectation"' not in body(page)
@@ -416,3 +420,8 @@ def test_the_review_is_purged_with_the_request(escalation, ombudsman):
         "",
     )
     assert escalation.status == Escalation.State.CONCLUDED  # kept for statistics
+
+
+def french_date(day) -> str:
+    with translation.override("fr"):
+        return date_format(day, "DATE_FORMAT")

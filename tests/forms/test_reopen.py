@@ -8,7 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from forms.business_days import add_business_days
 from forms.follow_up import resolved_requests_close
@@ -90,6 +91,10 @@ def test_reopen_through_the_private_link(client, resolved, django_capture_on_com
     notice = OutgoingEmail.objects.get(kind="reopened")
     assert notice.to == DEPARTMENT_EMAIL and notice.state == OutgoingEmail.State.SENT
     assert f"/admin/requests_queue/edit/{resolved.pk}/" in notice.body and REASON not in notice.body
+    receipt = OutgoingEmail.objects.get(kind="reopen_received")  # the citizen is told the new date
+    assert receipt.to == resolved.email and resolved.reference in receipt.subject
+    assert "rouverte" in receipt.body and french_date(resolved.expected_on) in receipt.body
+    assert token in receipt.body and REASON not in receipt.body
     page = client.get(response["Location"])
     assert "Votre demande a été rouverte" in page.text and "Rouverte" in page.text
     assert 'name="reason"' not in page.text  # open again: nothing more to reopen
@@ -230,3 +235,8 @@ def test_follow_up_leaves_a_reopened_request_alone(resolved, settings):
     assert resolved_requests_close() == 0
     resolved.refresh_from_db()
     assert resolved.status == Status.REOPENED
+
+
+def french_date(day) -> str:
+    with translation.override("fr"):
+        return date_format(day, "DATE_FORMAT")
