@@ -497,67 +497,28 @@ def citizen_action_target(request, token: str | None) -> tuple[CitizenRequest | 
     return citizen_request, (token if via_link else None)
 
 
-@never_cache
-@require_POST
-@csrf_protect
-def status_addition(request, token=None):
-    """The citizen adds information and files to their request: through the private link
-    (`token`), or after confirming the e-mail or phone (the reference in the body, the proof in
-    the session). What they typed never goes in a URL or a log line."""
-    # Every POST counts, valid or not, allowed or not: the limit is on attempts.
-    limit = limit_check(request, "addition")
+def citizen_action_run(
+    request,
+    token: str | None,
+    *,
+    scope: str,
+    form,
+    form_name: str,
+    perform,
+    refusal_codes: tuple[str, ...] = (),
+):
+    """What the status page's citizen forms share (add information, reopen, ask the ombudsman).
+
+    Every POST counts against the `scope` limit, valid or not. The request is the private
+    link's, or the one whose e-mail or phone was confirmed. A refused form is shown again with
+    what was typed (400, or 429 over the limit); a `ValidationError` whose code is in
+    `refusal_codes` means the action is no longer possible: the form gives way to the message.
+    `perform(citizen_request, cleaned_data)` returns the message of success.
+    """
+    limit = limit_check(request, scope)
     citizen_request, token = citizen_action_target(request, token)
     if citizen_request is None:
         return invalid_link(request)
-    via_link = token is not None
-    form = CitizenAdditionForm(request.POST, request.FILES)
-
-    def again(status, **extra):
-        return render_status(
-            request,
-            citizen_request,
-            full=True,
-            token=token,
-            addition_form=form,
-            status=status,
-            private=via_link,
-            **extra,
-        )
-
-    if limit.exceeded:
-        # Shown again with what was typed (files excepted: browsers never send them back).
-        return again(429, addition_limit=limit)
-    if not form.is_valid():
-        return again(400)
-    try:
-        request_add_citizen_info(
-            citizen_request=citizen_request,
-            text=form.cleaned_data["text"],
-            files=form.cleaned_data.get("attachments") or [],
-        )
-    except ValidationError as error:
-        form.add_error(None, error)
-        return again(400)
-    messages.success(
-        request, _("Thank you. Your information was added to the request and its handler was told.")
-    )
-    if via_link:
-        return redirect("requests:status_private", token=token)
-    return redirect(f"{reverse('requests:status')}?reference={_quote(citizen_request.reference)}")
-
-
-@never_cache
-@require_POST
-@csrf_protect
-def status_reopen(request, token=None):
-    """The citizen reopens their resolved request: through the private link (`token`), or after
-    confirming the e-mail or phone (the reference in the body, the proof in the session)."""
-    limit = limit_check(request, "reopen")  # every attempt counts
-    citizen_request, token = citizen_action_target(request, token)
-    if citizen_request is None:
-        return invalid_link(request)
-    via_link = token is not None
-    form = ReopenForm(request.POST)
 
     def again(status, *, keep_form=True, **extra):
         return render_status(
@@ -565,27 +526,67 @@ def status_reopen(request, token=None):
             citizen_request,
             full=True,
             token=token,
-            reopen_form=form if keep_form else None,
             status=status,
-            private=via_link,
+            private=token is not None,
+            **({form_name: form} if keep_form else {}),
             **extra,
         )
 
     if limit.exceeded:
-        return again(429, reopen_limit=limit)  # shown again with what was typed
+        return again(429, **{f"{scope}_limit": limit})
     if not form.is_valid():
         return again(400)
     try:
-        request_reopen(citizen_request=citizen_request, reason=form.cleaned_data["reason"], source="status")
+        message = perform(citizen_request, form.cleaned_data)
     except ValidationError as error:
-        if error.code in ("too_late", "closed", "open"):
-            return again(400, keep_form=False, reopen_refused=error.messages[0])
+        if error.code in refusal_codes:
+            return again(400, keep_form=False, **{f"{scope}_refused": error.messages[0]})
         form.add_error(None, error)
         return again(400)
-    messages.success(request, reopened_message(citizen_request))
-    if via_link:
+    messages.success(request, message)
+    if token is not None:
         return redirect("requests:status_private", token=token)
     return redirect(f"{reverse('requests:status')}?reference={_quote(citizen_request.reference)}")
+
+
+@never_cache
+@require_POST
+@csrf_protect
+def status_addition(request, token=None):
+    """The citizen adds information and files to their request. What they typed never goes in a
+    URL or a log line; files are not shown again after a refusal (browsers never send them back)."""
+
+    def perform(citizen_request, data):
+        request_add_citizen_info(
+            citizen_request=citizen_request, text=data["text"], files=data.get("attachments") or []
+        )
+        return _("Thank you. Your information was added to the request and its handler was told.")
+
+    form = CitizenAdditionForm(request.POST, request.FILES)
+    return citizen_action_run(
+        request, token, scope="addition", form=form, form_name="addition_form", perform=perform
+    )
+
+
+@never_cache
+@require_POST
+@csrf_protect
+def status_reopen(request, token=None):
+    """The citizen reopens their resolved request, within the window."""
+
+    def perform(citizen_request, data):
+        request_reopen(citizen_request=citizen_request, reason=data["reason"], source="status")
+        return reopened_message(citizen_request)
+
+    return citizen_action_run(
+        request,
+        token,
+        scope="reopen",
+        form=ReopenForm(request.POST),
+        form_name="reopen_form",
+        perform=perform,
+        refusal_codes=("too_late", "closed", "open"),
+    )
 
 
 def reopened_message(citizen_request: CitizenRequest) -> str:
@@ -682,49 +683,23 @@ def escalation_context(citizen_request, *, full: bool, token: str | None, form) 
 @require_POST
 @csrf_protect
 def status_escalate(request, token=None):
-    """The citizen asks the ombudsman to review their request: through the private link
-    (`token`), or after confirming the e-mail or phone (the reference in the body, the proof in
-    the session). Eligibility is the service's: refused with its message (400), text kept."""
-    limit = limit_check(request, "escalate")  # every attempt counts
-    citizen_request, token = citizen_action_target(request, token)
-    if citizen_request is None:
-        return invalid_link(request)
-    via_link = token is not None
-    form = EscalationRequestForm(request.POST)
+    """The citizen asks the ombudsman to review their request. Eligibility is the service's:
+    refused with its message (400), text kept."""
 
-    def again(status, **extra):
-        return render_status(
-            request,
-            citizen_request,
-            full=True,
-            token=token,
-            escalation_form=form,
-            status=status,
-            private=via_link,
-            **extra,
-        )
-
-    if limit.exceeded:
-        return again(429, escalation_limit=limit)  # shown again with what was typed
-    if not form.is_valid():
-        return again(400)
-    try:
+    def perform(citizen_request, data):
         escalation = escalation_submit(
-            citizen_request=citizen_request,
-            reason=form.cleaned_data["dissatisfaction"],
-            expectation=form.cleaned_data["expectation"],
+            citizen_request=citizen_request, reason=data["dissatisfaction"], expectation=data["expectation"]
         )
-    except ValidationError as error:
-        form.add_error(None, error)
-        return again(400)
-    messages.success(
-        request,
-        _(
+        return _(
             "Your request for a review was sent to the ombudsman (file %(reference)s). "
             "Expected answer by %(date)s."
-        )
-        % {"reference": escalation.reference, "date": date_format(escalation.expected_on, "DATE_FORMAT")},
+        ) % {"reference": escalation.reference, "date": date_format(escalation.expected_on, "DATE_FORMAT")}
+
+    return citizen_action_run(
+        request,
+        token,
+        scope="escalate",
+        form=EscalationRequestForm(request.POST),
+        form_name="escalation_form",
+        perform=perform,
     )
-    if via_link:
-        return redirect("requests:status_private", token=token)
-    return redirect(f"{reverse('requests:status')}?reference={_quote(citizen_request.reference)}")
