@@ -14,7 +14,7 @@ from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery, TextChoices
+from django.db.models import Exists, F, OuterRef, Q, Subquery, TextChoices
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -45,6 +45,7 @@ from .models import (
     Channel,
     CitizenRequest,
     DepartmentTeam,
+    Escalation,
     RequestEvent,
     RequestType,
     Status,
@@ -104,15 +105,20 @@ def due_soon_until(today):
     return add_business_days(today, DUE_SOON_BUSINESS_DAYS)
 
 
+UNDER_REVIEW = Exists(Escalation.objects.filter(request=OuterRef("pk"), status=Escalation.State.OPEN))
+
+
 def with_attention(queryset):
-    """Adds, per request, when staff last acted (an event with a staff actor) and when the citizen
-    last added information: two subqueries on the indexed timeline, for the filter and the badge."""
+    """Adds, per request, when staff last acted (an event with a staff actor), when the citizen
+    last added information, and whether the ombudsman is reviewing it: subqueries on indexed
+    columns, for the filters and the badge."""
     if "citizen_info_at" in queryset.query.annotations:
         return queryset
     events = RequestEvent.objects.filter(request=OuterRef("pk")).order_by("-created_at")
     return queryset.annotate(
         staff_event_at=Subquery(events.filter(actor__isnull=False).values("created_at")[:1]),
         citizen_info_at=Subquery(events.filter(kind=RequestEvent.Kind.CITIZEN_INFO).values("created_at")[:1]),
+        under_review=UNDER_REVIEW,
     )
 
 
@@ -126,11 +132,14 @@ class Attention(TextChoices):
     DUE_SOON = "due_soon", pgettext_lazy("queue attention", "Due soon")
     REOPENED = "reopened", pgettext_lazy("queue attention", "Reopened")
     INFO_ADDED = "info_added", pgettext_lazy("queue attention", "Information added")
+    ESCALATED = "escalated", pgettext_lazy("queue attention", "With the ombudsman")
 
 
 def attention_of(citizen_request) -> str:
     """The one badge a request of the queue wears, most urgent first ("" when none)."""
     today = timezone.localdate()
+    if getattr(citizen_request, "under_review", False):
+        return Attention.ESCALATED
     if citizen_request.status == REOPENED:
         return Attention.REOPENED
     if citizen_request.is_overdue:
@@ -182,6 +191,8 @@ class QueueFilterSet(WagtailFilterSet):
             return queryset.filter(status=REOPENED)
         if value == Attention.INFO_ADDED:
             return with_attention(queryset).filter(INFO_ADDED)
+        if value == Attention.ESCALATED:
+            return queryset.filter(UNDER_REVIEW)
         return queryset
 
     def filter_mine(self, queryset, name, value):

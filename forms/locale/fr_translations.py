@@ -502,6 +502,7 @@ FR = {
     "Your request for review %(reference)s was received by the ombudsman": "Votre demande d'examen %(reference)s a été reçue par l'ombudsman",
     "The ombudsman received your request for a review of how your request %(reference)s was handled. The review has its own reference: %(review)s.": "L'ombudsman a reçu votre demande d'examen du traitement de votre demande %(reference)s. L'examen a sa propre référence : %(review)s.",
     "The ombudsman is independent of the departments and will send you conclusions by %(date)s (business days, statutory holidays excluded).": "L'ombudsman est indépendant des directions et vous transmettra ses conclusions au plus tard le %(date)s (jours ouvrables, jours fériés exclus).",
+    ("queue attention", "With the ombudsman"): "Chez l'ombudsman",
 }
 
 ENTRY = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$')

@@ -4,6 +4,7 @@
 """
 
 import datetime
+import html
 import os
 import threading
 
@@ -18,6 +19,7 @@ from django.utils import timezone, translation
 from forms.business_days import add_business_days, business_days_between, is_business_day
 from forms.defaults import install_default_request_types
 from forms.follow_up import late_notices_send, reminder_digests_send
+from forms.follow_up import typical_delays_refresh as typical_delays_refresh_all
 from forms.models import CitizenRequest, OutgoingEmail, ReminderDigest, RequestEvent, RequestType, Status
 from forms.selectors import typical_delay, typical_delay_compute
 from forms.services import (
@@ -27,6 +29,7 @@ from forms.services import (
     request_reschedule,
     request_submit,
 )
+from knowledge.models import ServicePage
 
 from .conftest import VALID_DATA, staff_member
 from .test_emails import smtp_settings, start_server, wait_for  # noqa: F401 - smtp_settings is a fixture
@@ -383,3 +386,16 @@ def test_two_follow_up_copies_at_once_send_each_email_once(transactional_db, dja
 def test_the_request_form_says_how_long_requests_of_its_type_take(client, portal, pothole):
     step_two = client.post(f"/fr/demande/{pothole.slug}/", {"step": "describe", "subject": "Un trou"})
     assert f"Cible : {pothole.target_business_days} jours ouvrables." in step_two.text
+
+
+@pytest.mark.django_db
+def test_the_status_page_and_the_service_page_show_the_typical_delay(client, pothole, service_page):
+    resolved_requests(pothole, list(range(1, 22)))
+    typical_delays_refresh_all()
+    citizen_request, _ = request_submit(request_type=pothole, data=VALID_DATA)
+    sentence = "La plupart des demandes de ce type sont réglées en 11 jours ouvrables; 9 sur 10 en 19 jours."
+    page = client.get(f"/fr/suivi/?reference={citizen_request.reference}")
+    assert sentence in html.unescape(page.content.decode())  # by reference alone: nothing personal
+    ServicePage.objects.filter(pk=service_page.pk).update(request_type="nid-de-poule")
+    page = client.get(service_page.url)
+    assert sentence in html.unescape(page.content.decode())

@@ -1,4 +1,5 @@
-"""The staff queue: what needs attention (late, due soon, reopened, information added), mine,
+"""The staff queue: what needs attention (late, due soon, reopened, information added, with the
+ombudsman), mine,
 the expected date as a date, and never another department's requests under any filter."""
 
 import datetime
@@ -11,8 +12,9 @@ from django.utils.formats import date_format
 
 from forms.additions import request_add_citizen_info
 from forms.business_days import add_business_days
-from forms.models import CitizenRequest, RequestType
-from forms.services import request_add_note, request_assign, request_submit
+from forms.models import CitizenRequest, RequestType, Status
+from forms.ombudsman import escalation_submit
+from forms.services import request_add_note, request_assign, request_change_status, request_submit
 
 from .conftest import VALID_DATA, staff_member
 
@@ -24,6 +26,7 @@ FILTERS = [
     {"attention": "due_soon"},
     {"attention": "reopened"},
     {"attention": "info_added"},
+    {"attention": "escalated"},
     {"mine": "true"},
 ]
 
@@ -48,6 +51,7 @@ def department_requests(request_type, staff) -> dict[str, CitizenRequest]:
         "info_added": submit(request_type, "Info ajoutée"),
         "answered": submit(request_type, "Info lue"),
         "mine": submit(request_type, "À moi"),
+        "escalated": submit(request_type, "Chez l'ombudsman"),
     }
     CitizenRequest.objects.filter(pk=requests["due_soon"].pk).update(expected_on=add_business_days(today, 2))
     # The reopening work adds the status; the queue compares the string.
@@ -61,6 +65,9 @@ def department_requests(request_type, staff) -> dict[str, CitizenRequest]:
     note = request_add_note(citizen_request=answered, note="Merci, c'est noté.", actor=staff, public=False)
     type(note).objects.filter(pk=note.pk).update(created_at=later)
     request_assign(citizen_request=requests["mine"], actor=staff, assignee=staff)
+    escalated = requests["escalated"]
+    request_change_status(citizen_request=escalated, status=Status.RESOLVED, actor=staff)
+    escalation_submit(citizen_request=escalated, reason="Personne n'est venu voir.")
     return requests
 
 
@@ -106,7 +113,7 @@ def test_badges_tell_late_due_soon_reopened_and_information_added(client, works)
     client.force_login(staff)
     with translation.override("en"):
         page = client.get(reverse(QUEUE), HTTP_ACCEPT_LANGUAGE="en").text
-    for badge in ("Late", "Due soon", "Reopened", "Information added"):
+    for badge in ("Late", "Due soon", "Reopened", "Information added", "With the ombudsman"):
         assert f"{badge}\n" in page or f"{badge}<" in page or f" {badge} " in page
 
 
