@@ -3,7 +3,7 @@ requests asking the same thing are linked to it, and when it is published every 
 its link, once.
 
 Personal data never reaches the page: the citizen's name, e-mail, phone and address, and any
-e-mail, phone or postal code in the text, are removed (`forms.scrub`) before the draft is saved.
+e-mail, phone or postal code in the text, are removed (`portal.scrub`) before the draft is saved.
 """
 
 from django.core.exceptions import ValidationError
@@ -17,12 +17,12 @@ from wagtail.models import Page
 
 from knowledge.importer import unique_slug
 from knowledge.models import AnswerPage, Department, TopicPage
+from portal.scrub import scrub
 
 from .models import CitizenRequest, RequestEvent, Status
 from .outbox import email_render, email_store
 from .permissions import citizen_request_policy
 from .references import parse_reference
-from .scrub import scrub
 from .services import _actor_label, site_url
 
 QUESTION_SLUG = "question"

@@ -372,7 +372,9 @@ class IntakeForm(forms.Form):
     """An agent records a request taken by phone, in person or by e-mail, on the citizen's behalf."""
 
     channel = forms.ChoiceField(
-        label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.WEB], initial=Channel.PHONE
+        label=_("Channel"),
+        choices=[c for c in Channel.choices if c[0] not in (Channel.WEB, Channel.OPEN311)],
+        initial=Channel.PHONE,
     )
     request_type = forms.ModelChoiceField(
         label=_("Type"), queryset=RequestType.objects.filter(is_active=True)

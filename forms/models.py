@@ -135,6 +135,8 @@ class Channel(models.TextChoices):
     PHONE = "phone", _("Phone")
     IN_PERSON = "in_person", _("In person")
     EMAIL = "email", _("E-mail")
+    # Sent by another system through the Open311 GeoReport v2 API (forms/open311/).
+    OPEN311 = "open311", _("Open311 API")
 
 
 class CitizenRequest(models.Model):
@@ -498,3 +500,30 @@ class SuggestionEvent(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.query}"
+
+
+class Open311ApiKey(models.Model):
+    """A key that lets another system create requests through the Open311 API (forms/open311/).
+
+    Only a SHA-256 of the key is kept: the key is shown once, when it is made. Its first
+    characters (`prefix`) find the row; the hash is compared in constant time.
+    """
+
+    name = models.CharField(_("name"), max_length=100, help_text=_("Who uses this key, e.g. “App Ma Ville”."))
+    prefix = models.CharField(_("key prefix"), max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("A key that is not active is refused (403).")
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("active")]
+
+    class Meta:
+        verbose_name = _("Open311 API key")
+        verbose_name_plural = _("Open311 API keys")
+        ordering = ["name", "created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

@@ -522,5 +522,7 @@ def register_requests_admin_urls():
     return [path("requests/attachments/<int:pk>/", attachment_download, name="requests_attachment")]
 
 
-# Modules that register their own admin hooks: questions that become answers, the ombudsman's queue.
+# Modules that register their own admin hooks: questions that become answers, the ombudsman's queue,
+# the Open311 API keys.
 from . import answers_admin, ombudsman_admin  # noqa: E402,F401
+from .open311 import admin as open311_admin  # noqa: E402,F401 - Open311 API keys (Settings menu)

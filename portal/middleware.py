@@ -84,7 +84,7 @@ class PortalLocaleMiddleware(LocaleMiddleware):
     another 404 (a staff member probing a request of another department saw a 302).
     """
 
-    UNPREFIXED = ("/admin/", "/api/", "/documents/", "/static/", "/media/")
+    UNPREFIXED = ("/admin/", "/api/", "/open311/", "/documents/", "/static/", "/media/")
 
     def process_response(self, request, response):
         if response.status_code == 404 and request.path_info.startswith(self.UNPREFIXED):

@@ -20,6 +20,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/", search_api.urls),
+    path("open311/", include("forms.open311.urls")),  # GeoReport v2, not language-prefixed
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "robots.txt",

@@ -177,6 +177,7 @@ PORTAL_RATE_LIMITS = {
     "addition": (10, 3600),  # information added by a citizen to their request (sent or not)
     "reopen": (5, 3600),  # requests reopened by a citizen (sent or not)
     "escalate": (5, 3600),  # reviews asked of the ombudsman by a citizen (sent or not)
+    "open311": (300, 3600),  # Open311 POST requests per API key (wrong keys: per address)
 }
 RATELIMIT_IP_META_KEY = "portal.client_ip.client_ip"
 RATELIMIT_USE_CACHE = "default"
