@@ -7,7 +7,7 @@ import django_filters
 
 from django import forms
 from django.conf import settings
-from django.db.models import Count, F, FloatField, Q
+from django.db.models import Count, F, FloatField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +20,13 @@ from wagtail.admin.ui.tables import Column, DateColumn, LocaleColumn, NumberColu
 from wagtail.admin.views.reports import PageReportView
 from wagtail.models import Page
 
-from .models import AnswerPage, Department, ServicePage
+from .models import AnswerPage, Department, HelpfulVote, MissingReason, ServicePage
 
 DEFAULT_REVIEW_AFTER_MONTHS = 12
+# A page most voters found unhelpful is due for review whatever its date: at least this many
+# votes, and fewer "Yes" than this share.
+UNHELPFUL_MIN_VOTES = 5
+UNHELPFUL_BELOW_PERCENT = 50
 KNOWLEDGE_PAGE_TYPES = (AnswerPage, ServicePage)
 
 
@@ -109,6 +113,49 @@ class ReviewReportFilterSet(KnowledgePageFilterSet):
         return queryset
 
 
+def vote_counts() -> dict:
+    return {
+        "votes_yes": Count("helpful_votes", filter=Q(helpful_votes__is_helpful=True)),
+        "votes_no": Count("helpful_votes", filter=Q(helpful_votes__is_helpful=False)),
+        "votes_total": Count("helpful_votes"),
+    }
+
+
+def reason_counts() -> dict:
+    return {
+        f"reason_{value}": Count("helpful_votes", filter=Q(helpful_votes__reason=value))
+        for value in MissingReason.values
+    }
+
+
+UNHELPFUL = Q(votes_total__gte=UNHELPFUL_MIN_VOTES) & Q(
+    votes_yes__lt=F("votes_total") * UNHELPFUL_BELOW_PERCENT / 100.0
+)
+LAST_COMMENT = Subquery(
+    HelpfulVote.objects.filter(page=OuterRef("pk"))
+    .exclude(comment="")
+    .order_by("-created_at")
+    .values("comment")[:1]
+)
+
+
+def reasons_display(page: Page) -> str:
+    parts = [
+        f"{label} ({getattr(page, f'reason_{value}')})"
+        for value, label in MissingReason.choices
+        if getattr(page, f"reason_{value}", 0)
+    ]
+    return " · ".join(parts)
+
+
+def verdict_display(page: Page) -> str:
+    """Why a recently reviewed page is in the review report: citizens found it unhelpful."""
+    total = page.votes_total or 0
+    if total < UNHELPFUL_MIN_VOTES or page.votes_yes * 100 >= UNHELPFUL_BELOW_PERCENT * total:
+        return ""
+    return gettext("Unhelpful: %(yes)s of %(total)s said yes") % {"yes": page.votes_yes, "total": total}
+
+
 class AnswersToReviewView(PageReportView):
     """Answers and services whose "last reviewed" date is older than N months (oldest first)."""
 
@@ -126,6 +173,7 @@ class AnswersToReviewView(PageReportView):
         Column("page_type", label=_("Type"), accessor=page_type_label),
         Column("department_name", label=_("Department"), sort_key="department_name"),
         DateColumn("reviewed_on", label=_("Last reviewed"), sort_key="reviewed_on"),
+        Column("verdict", label=_("Citizens"), accessor=verdict_display),
     ]
     list_export = ["title", "locale", "department_name", "reviewed_on", "full_url"]
     export_headings = {
@@ -158,8 +206,11 @@ class AnswersToReviewView(PageReportView):
                     self.request.user, "change"
                 ).values("pk")
             )
+            .annotate(**vote_counts())
             .filter(
-                Q(answerpage__last_reviewed__lt=self.cutoff) | Q(servicepage__last_reviewed__lt=self.cutoff)
+                Q(answerpage__last_reviewed__lt=self.cutoff)
+                | Q(servicepage__last_reviewed__lt=self.cutoff)
+                | UNHELPFUL
             )
             .select_related("locale", "content_type")
         )
@@ -205,8 +256,20 @@ class HelpfulVotesView(PageReportView):
             accessor=helpful_percent_display,
             sort_key="helpful_percent",
         ),
+        Column("reasons", label=_("What was missing"), accessor=reasons_display),
+        Column("last_comment", label=_("Last comment")),
     ]
-    list_export = ["title", "locale", "votes_yes", "votes_no", "votes_total", "helpful_percent", "full_url"]
+    list_export = [
+        "title",
+        "locale",
+        "votes_yes",
+        "votes_no",
+        "votes_total",
+        "helpful_percent",
+        *[f"reason_{value}" for value in MissingReason.values],
+        "last_comment",
+        "full_url",
+    ]
     export_headings = {
         "title": _("Title"),
         "locale": _("Language"),
@@ -214,6 +277,8 @@ class HelpfulVotesView(PageReportView):
         "votes_no": _("No"),
         "votes_total": _("Votes"),
         "helpful_percent": _("Helpful (%)"),
+        **{f"reason_{value}": label for value, label in MissingReason.choices},
+        "last_comment": _("Last comment"),
         "full_url": _("URL"),
     }
 
@@ -228,11 +293,7 @@ class HelpfulVotesView(PageReportView):
                     self.request.user, "change"
                 ).values("pk")
             )
-            .annotate(
-                votes_yes=Count("helpful_votes", filter=Q(helpful_votes__is_helpful=True)),
-                votes_no=Count("helpful_votes", filter=Q(helpful_votes__is_helpful=False)),
-                votes_total=Count("helpful_votes"),
-            )
+            .annotate(**vote_counts(), **reason_counts(), last_comment=LAST_COMMENT)
             .filter(votes_total__gt=0)
             .annotate(helpful_percent=Cast(F("votes_yes"), FloatField()) * 100 / NullIf(F("votes_total"), 0))
             .select_related("locale", "content_type")

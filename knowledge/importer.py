@@ -21,6 +21,7 @@ from wagtail.models import Locale, Page, Site
 
 from .markdown import first_sentence, markdown_to_rich_text
 from .models import AnswerPage, Department, KnowledgePage, ServicePage, TopicPage
+from .related import MAX_RELATED
 
 KINDS = {"faq": AnswerPage, "service": ServicePage}
 SLUG_LENGTH = 80
@@ -42,6 +43,7 @@ class Entry:
     summary: str = ""
     department: str = ""
     keywords: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
     translation_of: str = ""
     service: dict[str, Any] = field(default_factory=dict)
     fingerprint: str = ""
@@ -115,6 +117,14 @@ def parse_entry(line_number: int, raw: str) -> Entry:
     keywords = data.get("keywords") or []
     if not isinstance(keywords, list) or not all(isinstance(word, str) for word in keywords):
         raise EntryError("field 'keywords' must be a list of text")
+    related = data.get("related") or []
+    if not isinstance(related, list) or not all(isinstance(item, str) for item in related):
+        raise EntryError("field 'related' must be a list of source_id")
+    related = tuple(dict.fromkeys(item.strip() for item in related if item.strip()))
+    if len(related) > MAX_RELATED:
+        raise EntryError(f"field 'related' names at most {MAX_RELATED} answers")
+    if any("," in item or len(item) > 100 for item in related):
+        raise EntryError("field 'related' must hold source_ids (no comma, at most 100 characters)")
     return Entry(
         line_number=line_number,
         source_id=_text(data, "source_id", required=True, max_length=100),
@@ -126,6 +136,7 @@ def parse_entry(line_number: int, raw: str) -> Entry:
         summary=_text(data, "summary", required=False, max_length=600),
         department=_text(data, "department", required=False, max_length=200),
         keywords=tuple(word.strip() for word in keywords if word.strip()),
+        related=related,
         translation_of=_text(data, "translation_of", required=False, max_length=100),
         service=_service(data) if kind == "service" else {},
         fingerprint=hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest(),
@@ -228,6 +239,8 @@ def apply_fields(page: KnowledgePage, entry: Entry, department: Department | Non
     page.summary = entry.summary or first_sentence(entry.body)
     page.body = [("text", markdown_to_rich_text(entry.body))]
     page.keywords = ", ".join(entry.keywords)[:500]
+    # Resolved when the page is shown: an entry imported later is found then (`knowledge.related`).
+    page.related_source_ids = ",".join(entry.related)
     page.department = department
     page.source_id = entry.source_id
     page.source_hash = entry.fingerprint

@@ -3,8 +3,10 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
@@ -104,6 +106,15 @@ class KnowledgePage(PublicCacheMixin, Page):
         verbose_name=_("related answers"),
         blank=True,
     )
+    related_source_ids = models.CharField(
+        _("related answers from the import"),
+        max_length=400,
+        blank=True,
+        help_text=_(
+            "Source identifiers of related answers, comma-separated, set by the import; "
+            "the related answers chosen above come first."
+        ),
+    )
     last_reviewed = models.DateField(_("last reviewed"), default=datetime.date.today)
     source_id = models.CharField(
         _("source identifier"),
@@ -132,9 +143,6 @@ class KnowledgePage(PublicCacheMixin, Page):
     def keyword_list(self) -> list[str]:
         return [word.strip() for word in self.keywords.split(",") if word.strip()]
 
-    def related_pages(self):
-        return [block.value for block in self.related if block.value and block.value.live]
-
 
 class AnswerPage(KnowledgePage):
     """A question citizens ask, with its short answer and the full answer."""
@@ -148,7 +156,7 @@ class AnswerPage(KnowledgePage):
             heading=_("Responsibility and search"),
         ),
     ]
-    promote_panels = Page.promote_panels + [FieldPanel("source_id")]
+    promote_panels = Page.promote_panels + [FieldPanel("source_id"), FieldPanel("related_source_ids")]
 
     class Meta:
         verbose_name = _("answer")
@@ -194,7 +202,7 @@ class ServicePage(KnowledgePage):
             heading=_("Responsibility, search and request form"),
         ),
     ]
-    promote_panels = Page.promote_panels + [FieldPanel("source_id")]
+    promote_panels = Page.promote_panels + [FieldPanel("source_id"), FieldPanel("related_source_ids")]
     search_fields = KnowledgePage.search_fields + [
         index.SearchField("eligibility"),
         index.SearchField("how_to"),
@@ -203,6 +211,15 @@ class ServicePage(KnowledgePage):
     class Meta:
         verbose_name = _("service")
         verbose_name_plural = _("services")
+
+
+class MissingReason(models.TextChoices):
+    """What a citizen says was missing after "No, this page did not help"."""
+
+    UNCLEAR = "unclear", _("The answer is unclear")
+    OUTDATED = "outdated", _("The information is outdated or wrong")
+    NOT_MY_SITUATION = "not_my_situation", _("It does not cover my situation")
+    TALK_TO_SOMEONE = "talk_to_someone", _("I need to talk to someone")
 
 
 class HelpfulVote(models.Model):
@@ -216,6 +233,9 @@ class HelpfulVote(models.Model):
     is_helpful = models.BooleanField(_("helpful"))
     voter_digest = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # After "No": what was missing, and an optional comment (personal data removed before saving).
+    reason = models.CharField(_("what was missing"), max_length=20, choices=MissingReason, blank=True)
+    comment = models.TextField(_("comment"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("helpful vote")
@@ -226,3 +246,66 @@ class HelpfulVote(models.Model):
 
     def __str__(self):
         return f"{self.page_id}: {'yes' if self.is_helpful else 'no'}"
+
+
+@register_snippet
+class Alert(TranslatableMixin, models.Model):
+    """A message on every citizen page (or on one topic's pages) for a while: a boil-water
+    notice, a snow-removal night, a closed service centre. Translated like the departments
+    (one row per language); a language without its translation shows the French one."""
+
+    class Level(models.TextChoices):
+        INFO = "info", _("Information")
+        WARNING = "warning", _("Warning")
+        URGENT = "urgent", _("Urgent")
+
+    level = models.CharField(_("level"), max_length=10, choices=Level, default=Level.INFO)
+    message = models.CharField(_("message"), max_length=300)
+    link_page = models.ForeignKey(
+        Page,
+        verbose_name=_("answer to read"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Optional: the page that tells more."),
+    )
+    starts_at = models.DateTimeField(_("shown from"), default=timezone.now)
+    ends_at = models.DateTimeField(
+        _("shown until"), null=True, blank=True, help_text=_("Empty: until removed.")
+    )
+    topic = models.ForeignKey(
+        TopicPage,
+        verbose_name=_("only on this topic"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Optional: shown only on this topic's pages; empty: on every page."),
+    )
+
+    panels = [
+        FieldPanel("level"),
+        FieldPanel("message"),
+        FieldPanel("link_page"),
+        FieldPanel("starts_at"),
+        FieldPanel("ends_at"),
+        FieldPanel("topic"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        ordering = ["-starts_at"]
+
+    def __str__(self):
+        return self.message
+
+    def clean(self):
+        super().clean()
+        if self.ends_at and self.starts_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The end must come after the start.")})
+
+    @property
+    def dismissible(self) -> bool:
+        return self.level != self.Level.URGENT  # an urgent notice stays until it ends

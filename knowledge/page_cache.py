@@ -2,9 +2,10 @@
 
 What is kept: the rendered bytes and headers of a page served by a `PublicCacheMixin` page
 (home, topics, answers, services) for a GET without a query string, from a visitor with no
-session and no messages cookie, that answered 200, set no cookie and carries no CSRF token
-or CSP nonce. Everything else (editors, previews, a verified citizen's session, the
-``?vote=merci`` confirmation, forms, the status pages) is never stored nor served from here.
+session, no messages cookie and no alert hidden, that answered 200, set no cookie and carries
+no CSRF token or CSP nonce; it is served until the next alert starts or ends, at the latest.
+Everything else (editors, previews, a verified citizen's session, the ``?vote=merci``
+confirmation, forms, the status pages) is never stored nor served from here.
 
 Invalidation is one number, a `Generation`, kept in the shared cache (Redis in production)
 beside the pages: each entry remembers the generation it was rendered at, and an entry of
@@ -26,6 +27,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
 
 
 class Generation:
@@ -73,6 +75,12 @@ ENTRY_PREFIX = "page-cache:page:"
 STORABLE_ATTRIBUTE = "page_cache_storable"
 # Set on the request by `lookup`: the generation read before the page was rendered.
 GENERATION_ATTRIBUTE = "page_cache_generation"
+# Set on the request while rendering: the moment the page stops being right (an alert starts or
+# ends, `knowledge.alerts`); the entry is not served after it, and shared caches keep it no longer.
+VALID_UNTIL_ATTRIBUTE = "page_cache_valid_until"
+# A visitor who chose something a page shows differently (alerts they hid) gets pages rendered for them.
+HIDDEN_ALERTS_COOKIE = "portal_alerts_hidden"
+VISITOR_CHOICE_COOKIES = (HIDDEN_ALERTS_COOKIE,)
 # Headers that belong to one exchange, not to the page.
 UNSTORED_HEADERS = {"content-length", "date", "set-cookie", "x-cache", "age", "connection"}
 
@@ -104,7 +112,8 @@ def request_is_anonymous_read(request) -> bool:
     if "HTTP_AUTHORIZATION" in request.META:
         return False
     cookies = request.COOKIES
-    return settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies
+    personal = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name, *VISITOR_CHOICE_COOKIES)
+    return not any(name in cookies for name in personal)
 
 
 def entry_key(request) -> str:
@@ -122,6 +131,8 @@ def lookup(request) -> HttpResponse | None:
     entry = found.get(key)
     if entry is None or entry["generation"] != current:
         return None
+    if entry.get("valid_until") is not None and time.time() >= entry["valid_until"]:
+        return None  # an alert started or ended since it was rendered
     return response_from(entry)
 
 
@@ -164,6 +175,26 @@ def store(request, response) -> bool:
         return False
     if not response_may_be_shared(request, response):
         return False
-    entry = {"generation": rendered_at, "content": response.content, "headers": stored_headers(response)}
+    entry = {
+        "generation": rendered_at,
+        "content": response.content,
+        "headers": stored_headers(response),
+        "valid_until": valid_until(request),
+    }
     cache.set(entry_key(request), entry, timeout=settings.PORTAL_PAGE_CACHE_SECONDS)
     return True
+
+
+def valid_until(request) -> float | None:
+    moment = getattr(request, VALID_UNTIL_ATTRIBUTE, None)
+    return moment.timestamp() if moment is not None else None
+
+
+def max_age_clamp(request, response) -> None:
+    """A shared cache (CDN, proxy) or a browser keeps the page no longer than it is right."""
+    until = valid_until(request)
+    if until is None or "max-age" not in response.get("Cache-Control", ""):
+        return
+    seconds = max(0, int(until - time.time()))
+    if seconds < settings.PORTAL_PUBLIC_PAGE_MAX_AGE:
+        patch_cache_control(response, max_age=seconds)

@@ -1,17 +1,22 @@
 from urllib.parse import urlsplit
 
-from django.http import HttpResponseNotAllowed
+from django.conf import settings
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
 from wagtail.models import Page
 
 from portal.client_ip import client_ip
 from portal.ratelimit import limit_check
 
-from .votes import VISITOR_COOKIE, helpful_vote_record, new_visitor_id
+from . import alerts
+from .forms import MissingReasonForm
+from .votes import VISITOR_COOKIE, helpful_reason_record, helpful_vote_record, new_visitor_id
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -67,6 +72,63 @@ def helpful_vote(request, page_id: int):
     visitor_id = request.COOKIES.get(VISITOR_COOKIE) or new_visitor_id()
     recorded = helpful_vote_record(page=page, visitor_id=visitor_id, is_helpful=answer == "yes")
     target = safe_page_url(request, page)
-    response = redirect(f"{target}?vote={'merci' if recorded else 'deja'}#helpful")
+    outcome = "deja" if not recorded else "merci" if answer == "yes" else "non"  # "non": what was missing?
+    response = redirect(f"{target}?vote={outcome}#helpful")
     response.set_cookie(VISITOR_COOKIE, visitor_id, max_age=ONE_YEAR, httponly=True, samesite="Lax")
     return response
+
+
+# Like the vote: anonymous, harmless, and on cacheable pages (no CSRF token); the Origin is checked.
+@csrf_exempt
+@require_POST
+def alert_hide(request, key: str):
+    """Hides an alert that is not urgent for this visitor (a cookie), then back to the page."""
+    if not is_same_origin(request):
+        return bad_vote(request, _("This request did not come from this site."))
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(
+        alerts.HIDDEN_COOKIE,
+        alerts.hidden_keys_with(request, key),
+        max_age=30 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+@require_safe
+def alerts_json(request):
+    """GET /api/alerts/?lang=fr|en: the alerts shown now, for other channels (agents' screen, apps)."""
+    language = request.GET.get("lang") or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        return JsonResponse({"detail": "lang must be one of: fr, en"}, status=400)
+    shown = alerts.alerts_active(language=language)
+    response = JsonResponse({"language": language, "alerts": [alert.as_json() for alert in shown]})
+    patch_cache_control(response, public=True, max_age=60)
+    return response
+
+
+@csrf_exempt  # as the vote it completes
+@require_POST
+def helpful_reason(request, page_id: int):
+    """After "No": what was missing (a reason, an optional comment); then the way to ask us."""
+    if not is_same_origin(request):
+        return bad_vote(request, _("This vote did not come from this site."))
+    page = get_object_or_404(Page.objects.live().public(), pk=page_id)
+    by_address = limit_check(request, "vote")
+    by_visitor = limit_check(request, "vote", key=visitor_key)
+    if by_address.exceeded or by_visitor.exceeded:
+        return too_many_votes(request, page)
+    form = MissingReasonForm(request.POST)
+    visitor_id = request.COOKIES.get(VISITOR_COOKIE)
+    if not form.is_valid() or not visitor_id:
+        if visitor_id is None:
+            form.add_error(None, _("Answer “No” to the question first: your browser did not keep it."))
+        context = {"page": page, "form": form, "back_url": safe_page_url(request, page)}
+        return render(request, "knowledge/helpful_reason.html", context, status=400)
+    data = form.cleaned_data
+    helpful_reason_record(page=page, visitor_id=visitor_id, reason=data["reason"], comment=data["comment"])
+    return redirect(f"{safe_page_url(request, page)}?vote=raison#helpful")

@@ -24,7 +24,9 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         if not page_cache.request_may_use_cache(request):
-            return self.get_response(request)
+            response = self.get_response(request)
+            page_cache.max_age_clamp(request, response)
+            return response
         try:
             cached = page_cache.lookup(request)
         except DisallowedHost:
@@ -36,6 +38,7 @@ class PageCacheMiddleware:
             cached["X-Cache"] = "HIT"
             return cached
         response = self.get_response(request)
+        page_cache.max_age_clamp(request, response)
         try:
             stored = page_cache.store(request, response)
         except Exception as error:  # noqa: BLE001

@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from knowledge import views as knowledge_views
 from search.api import api as search_api
 
 from .sitemaps import sitemaps_by_language
@@ -19,6 +20,7 @@ handler400 = "portal.views.bad_request"
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/alerts/", knowledge_views.alerts_json, name="alerts_json"),  # for the agents' screen, apps
     path("api/", search_api.urls),
     path("open311/", include("forms.open311.urls")),  # GeoReport v2, not language-prefixed
     path("i18n/", include("django.conf.urls.i18n")),

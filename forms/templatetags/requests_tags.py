@@ -24,6 +24,8 @@ def request_form_embed(context, page=None):
     return {
         "request": context.get("request"),
         "request_type": request_type,
+        # A service page's own form is the next step, not a fallback: « Faire une demande ».
+        "own_service_form": bool(getattr(page, "request_type", "")) and request_type.slug == slug,
         "describe_form": DescribeForm(
             initial={"page": getattr(page, "pk", None)}, request_type=request_type, auto_id="id_embedded_%s"
         ),

@@ -1,11 +1,22 @@
-"""schema.org JSON-LD so that web search engines show answers and services directly."""
+"""Page helpers: schema.org JSON-LD (web search engines show answers and services directly), the
+related answers of a page, and the site's alerts."""
 
 from django import template
 from django.utils.html import json_script, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from .. import alerts, page_cache
+from ..forms import MissingReasonForm
+from ..related import related_answers as related_answers_of
+
 register = template.Library()
+
+
+@register.simple_tag
+def related_answers(page) -> list:
+    """`{% related_answers page as related %}`: up to three, in the page's language."""
+    return related_answers_of(page)
 
 
 def _jsonld(data: dict) -> str:
@@ -59,3 +70,27 @@ def service_jsonld(context, page, provider: str = "") -> str:
     if page.department:
         data["serviceOperator"] = {"@type": "GovernmentOrganization", "name": page.department.name}
     return _jsonld(data)
+
+
+@register.inclusion_tag("knowledge/includes/alerts.html", takes_context=True)
+def site_alerts(context):
+    """`{% site_alerts %}` at the top of every citizen page: the alerts shown now, in the page's
+    language; the page is valid until the next alert starts or ends."""
+    request = context.get("request")
+    page = context.get("page")
+    hidden = alerts.hidden_keys(request) if request is not None else set()
+    language = alerts.current_language()
+    _shown, next_change = alerts.alerts_now(language)
+    if request is not None:
+        setattr(request, page_cache.VALID_UNTIL_ATTRIBUTE, next_change)
+    return {
+        "language": language,
+        "alerts": alerts.alerts_for_page(page=page, hidden=hidden, language=language),
+        "next": request.get_full_path() if request is not None else "/",
+    }
+
+
+@register.simple_tag
+def missing_reason_form():
+    """`{% missing_reason_form as form %}`: the empty "what was missing?" form."""
+    return MissingReasonForm()
