@@ -1,4 +1,4 @@
-"""Removes personal data from a citizen's text before it becomes public content (an answer page).
+"""Removes personal data from a citizen's text before it is kept or made public (answers, feedback).
 
 Pure functions, no database: the citizen's own name, e-mail, phone and address are removed
 wherever they appear, and so is anything that looks like an e-mail address, a North-American

@@ -2,7 +2,7 @@
 
 import pytest
 
-from forms.scrub import PLACEHOLDER, scrub
+from portal.scrub import PLACEHOLDER, scrub
 
 CITIZEN = {
     "name": "Marie Tremblay",
