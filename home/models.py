@@ -1,4 +1,5 @@
-"""The home page: a search box first, then popular answers, topics and contact."""
+"""The home page (a search box first, then popular answers, topics and contact) and the pages the
+footer links to (privacy policy, accessibility statement, contact)."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -7,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import StreamField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from knowledge.models import AnswerPage, PublicCacheMixin, ServicePage, TopicPage
@@ -27,7 +28,7 @@ class HomePage(PublicCacheMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("heading"), FieldPanel("intro"), FieldPanel("popular")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["knowledge.TopicPage"]
+    subpage_types = ["knowledge.TopicPage", "home.InformationPage"]
     max_count_per_parent = 1
 
     class Meta:
@@ -67,3 +68,40 @@ class HomePage(PublicCacheMixin, Page):
         context["topics"] = self.get_children().live().public().type(TopicPage).specific()
         context["popular_pages"] = self.popular_pages()
         return context
+
+
+class InformationPage(PublicCacheMixin, Page):
+    """A page the footer links to: the privacy policy (Law 25), the accessibility statement
+    (SGQRI 008), the contact page. Created by `setup_portal` in every language; editors own it."""
+
+    class Purpose(models.TextChoices):
+        PRIVACY = "privacy", _("Privacy policy")
+        ACCESSIBILITY = "accessibility", _("Accessibility statement")
+        CONTACT = "contact", _("Contact us")
+        OTHER = "other", _("Other")
+
+    purpose = models.CharField(
+        _("purpose"),
+        max_length=20,
+        choices=Purpose,
+        default=Purpose.OTHER,
+        help_text=_("The footer links to the privacy, accessibility and contact pages of each language."),
+    )
+    intro = models.TextField(_("introduction"), blank=True)
+    body = RichTextField(_("body"), features=["h2", "h3", "bold", "italic", "ol", "ul", "link"], blank=True)
+    shows_contact = models.BooleanField(
+        _("show the contact details"), default=False, help_text=_("Hours, phone, e-mail and address.")
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("purpose"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("shows_contact"),
+    ]
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("information page")
+        verbose_name_plural = _("information pages")

@@ -24,7 +24,12 @@ class ContactSettings(BaseGenericSetting):
     closes_at = models.TimeField(_("closes at"), default=datetime.time(17, 30))
     days_fr = models.CharField(_("days (French)"), max_length=120, default="du lundi au vendredi")
     days_en = models.CharField(_("days (English)"), max_length=120, default="Monday to Friday")
-    phone = models.CharField(_("phone"), max_length=40, default="311 ou 418 555-0311")
+    phone_short = models.CharField(
+        _("short number"), max_length=10, blank=True, default="311", help_text=_("e.g. 311; may be empty.")
+    )
+    phone = models.CharField(
+        _("phone"), max_length=40, default="418 555-0311", help_text=_("The full number, e.g. 418 555-0311.")
+    )
     email = models.EmailField(_("e-mail"), default="info@example.org")
     address = models.TextField(
         _("address"), default="1000, rue Principale\nRivière-aux-Érables (Québec)  G0A 1A0"
@@ -37,7 +42,7 @@ class ContactSettings(BaseGenericSetting):
             [FieldPanel("opens_at"), FieldPanel("closes_at"), FieldPanel("days_fr"), FieldPanel("days_en")],
             heading=_("Opening hours"),
         ),
-        FieldPanel("phone"),
+        MultiFieldPanel([FieldPanel("phone_short"), FieldPanel("phone")], heading=_("Phone")),
         FieldPanel("email"),
         FieldPanel("address"),
     ]

@@ -1,4 +1,5 @@
-"""Template helpers shared by every citizen page: languages, home link, contact hours."""
+"""Template helpers shared by every citizen page: languages, home link, contact hours and phones,
+the footer's pages."""
 
 import datetime
 
@@ -6,6 +7,8 @@ from django import template
 from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import translation
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from wagtail.models import Locale, Page, Site
 
@@ -84,3 +87,41 @@ def localized_field(obj, field_prefix: str) -> str:
     """Reads `<prefix>_fr` or `<prefix>_en` from a setting, in the active language."""
     language = translation.get_language() or "fr"
     return getattr(obj, f"{field_prefix}_{language}", "") or getattr(obj, f"{field_prefix}_fr", "")
+
+
+def tel_href(number: str) -> str:
+    """tel:311, tel:+14185550311: what a phone dials (a 10-digit North-American number gets +1)."""
+    digits = "".join(character for character in number if character.isdigit())
+    if len(digits) == 10:
+        digits = "1" + digits
+    return f"tel:+{digits}" if len(digits) == 11 else f"tel:{digits}"
+
+
+def contact_numbers(contact) -> list[str]:
+    return [number for number in (contact.phone_short, contact.phone) if number]
+
+
+@register.simple_tag
+def contact_phones(contact) -> str:
+    """« 311 ou 418 555-0311 », each number a tel: link, in the page's language."""
+    numbers = contact_numbers(contact)
+    links = [format_html('<a href="{}">{}</a>', tel_href(number), number) for number in numbers]
+    return format_html_join(format_html(" {} ", _("or")), "{}", ((link,) for link in links))
+
+
+@register.simple_tag
+def contact_phones_text(contact) -> str:
+    """The same in plain text (inside a sentence that is translated as a whole)."""
+    return f" {_('or')} ".join(contact_numbers(contact))
+
+
+@register.inclusion_tag("includes/footer_pages.html")
+def footer_pages():
+    """The privacy, accessibility and contact pages of the current language (`setup_portal` makes them)."""
+    from home.models import InformationPage
+
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    purpose = InformationPage.Purpose
+    order = [purpose.CONTACT, purpose.PRIVACY, purpose.ACCESSIBILITY]
+    pages = InformationPage.objects.live().filter(locale__language_code=language, purpose__in=order)
+    return {"pages": sorted(pages, key=lambda page: order.index(page.purpose))}

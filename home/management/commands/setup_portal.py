@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from forms.demo import demo_history_create
+from home.information import information_pages_setup
 from home.setup import portal_tree_setup
 
 DEMO_CONTENT = Path(__file__).resolve().parents[3] / "knowledge" / "demo" / "demo-content.jsonl"
@@ -23,7 +24,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, demo=False, hostname="127.0.0.1", port=8000, **options):
         portal_tree_setup(hostname=hostname, port=port)
-        self.stdout.write("Home pages ready in every language.")
+        created = information_pages_setup()
+        self.stdout.write(
+            f"Home pages ready in every language; {created} privacy, accessibility or contact pages made."
+        )
         if not demo:
             return
         call_command(
