@@ -1,15 +1,18 @@
-"""Admin: the synonyms snippet and the search queries report."""
+"""Admin: the synonyms snippet, the search queries report and the surges panel."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.permission_policies.pages import PagePermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .admin_views import SearchQueriesView
 from .models import Synonym
+from .surges import surges_recent
 
 
 class SynonymViewSet(SnippetViewSet):
@@ -41,3 +44,20 @@ def register_search_queries_menu_item():
     return SearchReportMenuItem(
         _("Search queries"), reverse("search_queries"), name="search-queries", icon_name="search", order=1070
     )
+
+
+class SurgesPanel(Component):
+    """On the admin's home, for editors: what citizens searched far more than usual today."""
+
+    name = "search_surges"
+    order = 50
+    template_name = "search/admin/surges_panel.html"
+
+    def get_context_data(self, parent_context):
+        return {"surges": surges_recent()}
+
+
+@hooks.register("construct_homepage_panels")
+def add_surges_panel(request, panels):
+    if PagePermissionPolicy().user_has_any_permission(request.user, ["add", "change", "publish"]):
+        panels.append(SurgesPanel())

@@ -223,6 +223,9 @@ SEARCH_RETRY_AFTER = float(os.environ.get("SEARCH_RETRY_AFTER", "5"))
 SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "portal")
 # Seconds a process remembers what the cluster said of a word (known, typo, spelling).
 SEARCH_VOCABULARY_SECONDS = 300
+# A surge (search/surges.py): this many times the usual searches of that hour, and at least this many.
+SEARCH_SURGE_FACTOR = 5.0
+SEARCH_SURGE_MIN_COUNT = 20
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "xlsx"]
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_MODERATION_ENABLED = True
