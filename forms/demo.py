@@ -18,8 +18,9 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from portal.business_days import add_business_days
+
 from .additions import request_add_citizen_info
-from .business_days import add_business_days
 from .models import Channel, CitizenRequest, OutgoingEmail, RequestEvent, RequestType, Status, SurveyAnswer
 from .ombudsman import escalation_conclude, escalation_eligibility, escalation_submit
 from .reopen import request_reopen

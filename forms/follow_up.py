@@ -20,8 +20,8 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone, translation
 
 from knowledge.models import Department
+from portal.business_days import add_business_days, is_business_day
 
-from .business_days import add_business_days, is_business_day
 from .models import (
     OPEN_STATUSES,
     CitizenRequest,

@@ -26,8 +26,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.business_days import add_business_days
+
 from .additions import CITIZEN_LABEL
-from .business_days import add_business_days
 from .models import CitizenRequest, DepartmentTeam, Escalation, OutgoingEmail, RequestEvent, Status
 from .outbox import admin_request_link, email_render, email_store
 from .services import _actor_label, email_queue

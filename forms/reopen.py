@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from portal.business_days import add_business_days
+
 from .additions import CITIZEN_LABEL
-from .business_days import add_business_days
 from .models import CitizenRequest, OutgoingEmail, RequestEvent, Status
 from .outbox import handler_email_store
 from .services import email_queue

@@ -9,8 +9,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from knowledge.models import Department
+from portal.business_days import business_days_between
 
-from .business_days import business_days_between
 from .models import CitizenRequest, DepartmentTeam, RequestEvent, RequestType
 
 

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .business_days import add_business_days
+from portal.business_days import add_business_days
+
 from .models import (
     OPEN_STATUSES,
     TRANSITIONS,

@@ -36,8 +36,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from knowledge.models import Department
+from portal.business_days import add_business_days
 
-from .business_days import add_business_days
 from .forms import HandleForm, IntakeForm
 from .models import (
     OPEN_STATUSES,

@@ -20,11 +20,11 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from forms.business_days import add_business_days
 from forms.defaults import install_default_request_types
 from forms.models import CitizenRequest, Escalation, RequestType, Status
 from forms.ombudsman import ombudsman_group
 from forms.services import request_submit
+from portal.business_days import add_business_days
 from tests.e2e.conftest import axe_violations, screenshot
 from tests.forms.test_emails import free_port, start_server, wait_for
 

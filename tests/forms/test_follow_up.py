@@ -16,7 +16,6 @@ from django.db import connection, connections
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from forms.business_days import add_business_days, business_days_between, is_business_day
 from forms.defaults import install_default_request_types
 from forms.follow_up import late_notices_send, reminder_digests_send
 from forms.follow_up import typical_delays_refresh as typical_delays_refresh_all
@@ -30,6 +29,7 @@ from forms.services import (
     request_submit,
 )
 from knowledge.models import ServicePage
+from portal.business_days import add_business_days, business_days_between, is_business_day
 
 from .conftest import VALID_DATA, staff_member
 from .test_emails import smtp_settings, start_server, wait_for  # noqa: F401 - smtp_settings is a fixture

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from forms.business_days import add_business_days
 from forms.models import CitizenRequest, Escalation, OutgoingEmail, RequestEvent, RequestType, Status
 from forms.ombudsman import (
     OMBUDSMAN_GROUP,
@@ -26,6 +25,7 @@ from forms.ombudsman import (
 from forms.ombudsman_admin import EscalationViewSet
 from forms.retention import PURGED_TEXT, request_personal_data_purge
 from forms.services import request_add_note, request_change_status, request_submit, status_token
+from portal.business_days import add_business_days
 
 from .conftest import VALID_DATA, staff_member
 

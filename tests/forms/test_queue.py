@@ -11,10 +11,10 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from forms.additions import request_add_citizen_info
-from forms.business_days import add_business_days
 from forms.models import CitizenRequest, RequestType, Status
 from forms.ombudsman import escalation_submit
 from forms.services import request_add_note, request_assign, request_change_status, request_submit
+from portal.business_days import add_business_days
 
 from .conftest import VALID_DATA, staff_member
 

@@ -11,11 +11,11 @@ from django.test import Client
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from forms.business_days import add_business_days
 from forms.follow_up import resolved_requests_close
 from forms.models import TRANSITIONS, CitizenRequest, OutgoingEmail, RequestEvent, RequestType, Status
 from forms.reopen import request_reopen
 from forms.services import request_assign, request_change_status, request_submit, status_token
+from portal.business_days import add_business_days
 
 from .conftest import VALID_DATA
 

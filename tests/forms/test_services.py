@@ -6,9 +6,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from forms.business_days import add_business_days
 from forms.models import Channel, CitizenRequest, OutgoingEmail, RequestEvent, Status
 from forms.services import request_add_note, request_assign, request_change_status, request_submit
+from portal.business_days import add_business_days
 
 from .conftest import VALID_DATA
 

@@ -10,10 +10,10 @@ from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
-from forms.business_days import add_business_days
 from forms.models import CitizenRequest, OutgoingEmail, RequestEvent, RequestType, Status, SurveyAnswer
 from forms.services import request_change_status, request_submit, status_token
 from forms.survey import SURVEY_SALT, survey_token
+from portal.business_days import add_business_days
 
 from .conftest import VALID_DATA
 

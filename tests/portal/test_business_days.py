@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from forms.business_days import add_business_days, easter_sunday, is_business_day, quebec_holidays
+from portal.business_days import add_business_days, easter_sunday, is_business_day, quebec_holidays
 
 D = datetime.date
 
