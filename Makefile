@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint format messages bench-search bench-requests bench-load clean
+.PHONY: help install run test lint format messages bench-search bench-requests bench-dashboard chartjs bench-load clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -25,6 +25,7 @@ run: install ## Migrate, load the demo content, create a demo admin and serve ht
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_portal --demo --hostname $(HOST) --port $(PORT)
 	$(PY) manage.py follow_up
+	$(PY) manage.py dashboard_demo
 ifeq ($(SEARCH),opensearch)
 	bash tests/services/opensearch.sh start
 	trap 'bash tests/services/opensearch.sh stop' EXIT; \
@@ -63,6 +64,14 @@ bench-search: install ## Search latency p50/p95 at 1,000 and 10,000 answers: dat
 bench-requests: install ## 1,000 request submissions from 50 concurrent clients against a served portal on PostgreSQL
 	bash tests/services/postgres.sh start
 	$(PY) manage.py bench_requests --database-url postgres://postgres@127.0.0.1:54329/portal_bench_requests --submissions 1000 --clients 50
+
+bench-dashboard: install ## Staff dashboard page time at 100,000 requests and 1,000,000 searches on PostgreSQL, vs a bare Django view
+	bash tests/services/postgres.sh start
+	$(PY) manage.py bench_dashboard --database-url postgres://postgres@127.0.0.1:54329/portal_bench_dashboard
+
+chartjs: ## Refresh the served Chart.js (forms/static/requests/dashboard/chart.umd.min.js) from package-lock.json's version
+	npm ci --no-audit --no-fund --silent
+	sed '/^\/\/# sourceMappingURL=/d' node_modules/chart.js/dist/chart.umd.min.js > forms/static/requests/dashboard/chart.umd.min.js
 
 bench-load: install ## Load test (wrk): the portal on gunicorn with production settings vs a bare Django view of the same size; PASS/GAP per target
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }

@@ -2,6 +2,7 @@ from django.urls import path
 from django.utils.translation import pgettext_lazy
 
 from . import views
+from .dashboard.public import delays_page
 
 app_name = "requests"
 urlpatterns = [
@@ -34,4 +35,5 @@ urlpatterns = [
         pgettext_lazy("url", "status/<str:token>/ombudsman/"), views.status_escalate, name="status_escalate"
     ),
     path(pgettext_lazy("url", "survey/<str:token>/"), views.survey, name="survey"),
+    path(pgettext_lazy("url", "our-delays/"), delays_page, name="delays"),
 ]

@@ -20,11 +20,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from wagtail.models import Page
 
 from portal.ratelimit import LimitCheck, limit_check
-from search.entry import SearchHit, search_pages
+from search.entry import SearchHit, instant_answer_text, search_pages
 from search.jsonsafe import HTMLSafeJSONEncoder
 from search.views import clean_query  # logged text: no NUL, which PostgreSQL refuses
 
 from .additions import request_add_citizen_info
+from .dashboard.deflection import form_search_log
 from .forms import (
     CitizenAdditionForm,
     CitizenRequestForm,
@@ -72,17 +73,37 @@ def active_type(slug: str) -> RequestType:
     return get_object_or_404(RequestType, slug=slug, is_active=True)
 
 
-def suggestions_for(query: str, request, *, request_type: str = "", log: bool = True) -> list[Suggestion]:
+def suggestions_for(
+    query: str, request, *, request_type: str = "", log: bool = True, description: str = ""
+) -> list[Suggestion]:
     """Answers to look at first. Search being down never blocks a request."""
     query, request_type = clean_query(query), clean_query(request_type)[:80]
     if len(query) < 3:
         return []
     try:
-        hits = search_pages(query, language=language(), limit=SUGGESTION_LIMIT, request=request).results
+        response = search_pages(
+            instant_answer_text(query, description),
+            language=language(),
+            limit=SUGGESTION_LIMIT,
+            request=request,
+            log=False,
+            source="form",
+        )
+        hits = response.results
     except Exception as error:  # noqa: BLE001 - deflection is a help, not a gate
         # The kind of error only: its message may quote what the citizen typed.
         logger.error("Search failed while suggesting answers: %s", type(error).__name__)
         return []
+    if log:
+        # Logged as a form search, once per typing session (forms/dashboard/deflection.py).
+        form_search_log(
+            request=request,
+            query=query,
+            language=response.language,
+            results_count=response.total,
+            engine=response.engine,
+            duration_ms=response.duration_ms,
+        )
     if not (log and hits):
         return [Suggestion(hit) for hit in hits]
     shown = SuggestionEvent.objects.bulk_create(
@@ -152,7 +173,16 @@ def describe_step(request, request_type):
     subject = describe.cleaned_data["subject"]
     # A citizen over the suggestion limit still gets the form, without suggestions.
     over_limit = limit_check(request, "suggest").exceeded
-    suggestions = [] if over_limit else suggestions_for(subject, request, request_type=request_type.slug)
+    suggestions = (
+        []
+        if over_limit
+        else suggestions_for(
+            subject,
+            request,
+            request_type=request_type.slug,
+            description=describe.cleaned_data["description"],
+        )
+    )
     form = CitizenRequestForm(
         request_type=request_type,
         initial={
@@ -246,7 +276,12 @@ def suggestions_json(request):
     if limit_check(request, "suggest").exceeded:
         return JsonResponse({"error": _("Too many requests. Wait a minute and try again.")}, status=429)
     query = request.POST.get("q", "")
-    hits = suggestions_for(query, request, request_type=request.POST.get("type", "")[:80])
+    hits = suggestions_for(
+        query,
+        request,
+        request_type=request.POST.get("type", "")[:80],
+        description=request.POST.get("description", ""),
+    )
     return JsonResponse(
         {
             "query": query[:200],

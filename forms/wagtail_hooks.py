@@ -523,6 +523,7 @@ def register_requests_admin_urls():
 
 
 # Modules that register their own admin hooks: questions that become answers, the ombudsman's queue,
-# the Open311 API keys.
+# the dashboard (« Tableau de bord »), the Open311 API keys.
 from . import answers_admin, ombudsman_admin  # noqa: E402,F401
+from .dashboard import admin as dashboard_admin  # noqa: E402,F401
 from .open311 import admin as open311_admin  # noqa: E402,F401 - Open311 API keys (Settings menu)

@@ -50,6 +50,34 @@ class LinkBlock(blocks.StructBlock):
         preview_value = {"label": "Mon calendrier de collecte", "url": "https://example.org/calendrier"}
 
 
+class AddressAnswerBlock(blocks.StructBlock):
+    """Answers by address: the citizen types their address, the page shows what their sector says
+    (the next collections, or the snow removal's status). Works without JavaScript (a GET form,
+    then a list of matching addresses); the address is never stored nor logged."""
+
+    heading = blocks.CharBlock(label=_("Heading"), default=_("For your address"))
+    answer = blocks.ChoiceBlock(
+        label=_("What it answers"),
+        choices=[("collection", _("Collection days")), ("snow", _("Snow removal"))],
+        default="collection",
+    )
+    sector_kind = blocks.CharBlock(
+        label=_("Registry column"),
+        default="collection_sector",
+        help_text=_("The sector column of the address registry, e.g. collection_sector or snow_sector."),
+    )
+
+    class Meta:
+        icon = "site"
+        template = "knowledge/blocks/address_answer.html"
+        description = _("The answer for the citizen's address (collection days, snow removal)")
+        preview_value = {
+            "heading": "Votre jour de collecte",
+            "answer": "collection",
+            "sector_kind": "collection_sector",
+        }
+
+
 class AnswerBodyBlock(blocks.StreamBlock):
     text = blocks.RichTextBlock(
         features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"],
@@ -58,3 +86,4 @@ class AnswerBodyBlock(blocks.StreamBlock):
     callout = CalloutBlock(label=_("Callout"))
     steps = StepsBlock(label=_("Steps"))
     link = LinkBlock(label=_("Link"))
+    address_answer = AddressAnswerBlock(label=_("Answer by address"))

@@ -309,3 +309,109 @@ class Alert(TranslatableMixin, models.Model):
     @property
     def dismissible(self) -> bool:
         return self.level != self.Level.URGENT  # an urgent notice stays until it ends
+
+
+class Sector(models.Model):
+    """A part of the city for one service (a collection sector, a snow-removal sector, a district):
+    the registry's addresses name their sectors; editors name and describe them here."""
+
+    class Parity(models.TextChoices):
+        NONE = "", _("No collection")
+        EVERY = "every", _("Every week")
+        EVEN = "even", _("Even weeks")
+        ODD = "odd", _("Odd weeks")
+
+    class SnowStatus(models.TextChoices):
+        NONE = "", _("No operation")
+        PLANNED = "planned", _("Snow removal planned")
+        IN_PROGRESS = "in_progress", _("Snow removal in progress")
+        DONE = "done", _("Snow removal done")
+
+    kind = models.SlugField(
+        _("kind"), max_length=40, help_text=_("The registry's column, e.g. collection_sector, snow_sector.")
+    )
+    code = models.CharField(_("code"), max_length=40, help_text=_("The value in the registry, e.g. nord."))
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    collection_weekday = models.PositiveSmallIntegerField(
+        _("collection day"),
+        null=True,
+        blank=True,
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+        ],
+    )
+    garbage_weeks = models.CharField(_("garbage"), max_length=5, choices=Parity, blank=True)
+    recycling_weeks = models.CharField(_("recycling"), max_length=5, choices=Parity, blank=True)
+    organics_weeks = models.CharField(_("organic materials"), max_length=5, choices=Parity, blank=True)
+    snow_status = models.CharField(_("snow removal"), max_length=12, choices=SnowStatus, blank=True)
+    snow_status_at = models.DateTimeField(_("snow removal updated at"), null=True, blank=True)
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("kind"), FieldPanel("code"), FieldPanel("name"), FieldPanel("description")]
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("collection_weekday"),
+                FieldPanel("garbage_weeks"),
+                FieldPanel("recycling_weeks"),
+                FieldPanel("organics_weeks"),
+            ],
+            heading=_("Collections (a holiday moves the collection to the next business day)"),
+        ),
+        FieldPanel("snow_status"),
+    ]
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "code"], name="one_sector_per_kind_and_code")]
+
+    def __str__(self):
+        return f"{self.name} ({self.kind})"
+
+    def save(self, *args, **kwargs):
+        if (
+            self.pk
+            and self.snow_status
+            != Sector.objects.filter(pk=self.pk).values_list("snow_status", flat=True).first()
+        ):
+            self.snow_status_at = timezone.now()
+        super().save(*args, **kwargs)
+
+
+class Address(models.Model):
+    """One civic address of the city's registry (Adresses Québec or the city's own), with its sectors."""
+
+    civic_number = models.PositiveIntegerField(_("civic number"))
+    suffix = models.CharField(_("suffix"), max_length=5, blank=True)
+    street = models.CharField(_("street"), max_length=120)
+    # Lower case, no accents, no street type: what a citizen's typing is compared with.
+    street_key = models.CharField(max_length=120, editable=False, db_index=True)
+    postal_code = models.CharField(_("postal code"), max_length=7, blank=True)
+    latitude = models.FloatField(_("latitude"), db_index=True)
+    longitude = models.FloatField(_("longitude"), db_index=True)
+    sectors = models.JSONField(_("sectors"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("civic address")
+        verbose_name_plural = _("civic addresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["civic_number", "suffix", "street_key"], name="one_address_per_number"
+            )
+        ]
+        indexes = [models.Index(fields=["street_key", "civic_number"], name="address_street_number")]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.civic_number}{self.suffix}, {self.street}"

@@ -15,6 +15,7 @@ from portal.client_ip import client_ip
 from portal.ratelimit import limit_check
 
 from . import alerts
+from .addresses import address_search
 from .forms import MissingReasonForm
 from .votes import VISITOR_COOKIE, helpful_reason_record, helpful_vote_record, new_visitor_id
 
@@ -132,3 +133,44 @@ def helpful_reason(request, page_id: int):
     data = form.cleaned_data
     helpful_reason_record(page=page, visitor_id=visitor_id, reason=data["reason"], comment=data["comment"])
     return redirect(f"{safe_page_url(request, page)}?vote=raison#helpful")
+
+
+MAX_ADDRESS_TYPED = 120
+
+
+def address_typed(request) -> str:
+    return " ".join((request.POST.get("q") or request.POST.get("adresse") or "").split())[:MAX_ADDRESS_TYPED]
+
+
+@csrf_exempt  # a read of the public registry from cacheable pages; nothing changes
+@require_POST
+def address_find(request):
+    """The "answer by address" form: one match → back to the page with that address (`?a=<id>`,
+    never the typed text); several → the citizen picks one; none → said, with what was typed."""
+    if not is_same_origin(request):
+        return bad_vote(request, _("This request did not come from this site."))
+    limit = limit_check(request, "address")
+    page_id = request.POST.get("page") or ""
+    page = get_object_or_404(Page.objects.live().public(), pk=int(page_id)) if page_id.isdigit() else None
+    if page is None:
+        return bad_vote(request, _("This form is no longer valid: go back to the page and try again."))
+    back = safe_page_url(request, page)
+    typed = address_typed(request)
+    if limit.exceeded:
+        return render(request, "429.html", {"back_url": back}, status=429)
+    matches = address_search(typed) if typed else []
+    if len(matches) == 1:
+        return redirect(f"{back}?a={matches[0].pk}#adresse")
+    context = {"page": page, "typed": typed, "matches": matches, "back_url": back}
+    return render(request, "knowledge/address_find.html", context, status=200 if matches else 404)
+
+
+@csrf_exempt  # suggestions while typing; POSTed so that the address is not in a URL or a log
+@require_POST
+def addresses_json(request):
+    limit = limit_check(request, "address")
+    if limit.exceeded:
+        return JsonResponse({"addresses": []}, status=429)
+    typed = address_typed(request)
+    found = address_search(typed, limit=8) if len(typed) >= 3 else []
+    return JsonResponse({"addresses": [{"id": address.pk, "label": address.label} for address in found]})

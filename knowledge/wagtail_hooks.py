@@ -10,8 +10,11 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .admin_views import KNOWLEDGE_PAGE_TYPES, AnswersToReviewView, HelpfulVotesView
+from .models import Sector
 from .votes import helpful_counts
 
 report_urls = (
@@ -79,3 +82,20 @@ class HelpfulVotesMenuItem(PageMenuItem):
 def page_header_helpful_votes(page, user, view_name, next_url=None):
     if view_name == "edit" and issubclass(page.specific_class or Page, KNOWLEDGE_PAGE_TYPES):
         yield HelpfulVotesMenuItem(page=page)
+
+
+class SectorViewSet(SnippetViewSet):
+    """Sectors of the address registry: editors name them, set the collection rules and, on a
+    snow-removal night, the status citizens see by address."""
+
+    model = Sector
+    icon = "site"
+    menu_label = _("Sectors")
+    list_display = ["name", "kind", "code", "collection_weekday", "snow_status"]
+    list_filter = ["kind", "snow_status"]
+    search_fields = ["name", "code"]
+    search_backend_name = None
+    ordering = ["kind", "name"]
+
+
+register_snippet(SectorViewSet)

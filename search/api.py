@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from .entry import MAX_LIMIT, search_pages
 from .jsonsafe import HTMLSafeJSONRenderer
-from .views import CONTROL_CHARACTERS, MAX_QUERY_LENGTH
+from .views import CONTROL_CHARACTERS, MAX_QUERY_LENGTH, too_long_message
 
 api = NinjaAPI(
     title="Portail citoyen — search",
@@ -78,7 +78,7 @@ def search(request: HttpRequest, q: str = "", lang: str = "fr", limit: int = 10)
     if not query:
         return _error(_("The query is empty: add q=your question."))
     if len(query) > MAX_QUERY_LENGTH:
-        return _error(_("The query is longer than %(max)d characters.") % {"max": MAX_QUERY_LENGTH})
+        return _error(too_long_message())
     languages = [code for code, _name in settings.LANGUAGES]
     if lang not in languages:
         return _error(

@@ -60,6 +60,16 @@ def is_searchable(page: Page) -> bool:
     return not page.get_ancestors().filter(live=False, depth__gt=1).exists()
 
 
+def searchable_pages() -> list[Page]:
+    """Live, public answer and service pages: what every engine indexes."""
+    return [
+        page
+        for model in knowledge_models()
+        for page in model.objects.live().public().select_related("locale")
+        if is_searchable(page)
+    ]
+
+
 def page_document(page: Page) -> PageDocument:
     """The searchable text of an answer or service page (`page` must be specific)."""
     _answer, service = knowledge_models()

@@ -8,10 +8,9 @@ Results are live, public answer and service pages of the requested language,
 best first (editors' promotions on top), each with an excerpt where matched
 terms are wrapped in <mark>.
 
-Engine selection: the `SEARCH_URL` setting (from the environment variable). Empty →
-the database engine. `opensearch://…` or `elasticsearch://…` → the cluster
-engine from `search.engines.cluster`; when it cannot answer (connection refused,
-timeout), the database engine answers and `engine` says "database".
+Engine selection: `search.engines.selection` (the `SEARCH_URL` setting), or the
+`engine` argument. When a cluster cannot answer (connection refused, timeout), the
+database engine answers and `engine` says "database".
 
 A visitor's search (`request` given) is answered from the shared cache while the index
 has not changed since the same words were searched (`search.result_cache`); it is logged
@@ -24,9 +23,9 @@ import dataclasses
 import hashlib
 import hmac
 import logging
+import re
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils.html import escape
@@ -34,13 +33,24 @@ from django.utils.html import escape
 from . import result_cache
 from .engines.base import EngineHit, SearchEngine, connection_errors, error_summary
 from .engines.database import DatabaseEngine
+from .engines.selection import (  # noqa: F401 - the names callers of the entry point use
+    _cluster_engines,
+    active_engines,
+    cluster_engine,
+    database_engine,
+    get_engine,
+    search_url,
+)
 from .highlight import excerpt, mark
 from .query import ParsedQuery, normalise, parse_query
+from .synonyms import synonym_rules
 
 logger = logging.getLogger(__name__)
 
-CLUSTER_SCHEMES = {"opensearch", "opensearchs", "elasticsearch", "elasticsearchs"}
 MAX_LIMIT = 50
+# What the request form's instant answers search: the subject and the start of the description.
+INSTANT_TEXT_LENGTH = 300
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\ufffd]")
 
 
 @dataclass(frozen=True)
@@ -67,46 +77,6 @@ class SearchResponse:
     suggestion: str | None = None
     duration_ms: float = 0.0
     log_id: int | None = None
-
-
-def search_url() -> str:
-    # The setting reads the environment (portal.settings.base); "" forces the database engine.
-    return getattr(settings, "SEARCH_URL", "")
-
-
-_cluster_engines: dict[str, SearchEngine] = {}
-
-
-def cluster_engine() -> SearchEngine | None:
-    """The configured cluster engine, or None when search runs on the database."""
-    url = search_url()
-    if not url or urlsplit(url).scheme.lower() not in CLUSTER_SCHEMES:
-        return None
-    if url not in _cluster_engines:
-        from .engines.cluster import ClusterEngine
-
-        _cluster_engines[url] = ClusterEngine(url)
-    return _cluster_engines[url]
-
-
-def database_engine() -> DatabaseEngine:
-    return DatabaseEngine()
-
-
-def get_engine() -> SearchEngine:
-    return cluster_engine() or database_engine()
-
-
-def active_engines() -> list[SearchEngine]:
-    """Engines whose index follows the content: the database one always (it holds the excerpts)."""
-    engines: list[SearchEngine] = [database_engine()]
-    try:
-        cluster = cluster_engine()
-    except ImportError:
-        cluster = None
-    if cluster is not None:
-        engines.append(cluster)
-    return engines
 
 
 _promotions: dict[str, object] = {"checked_at": -1e9, "rows": {}}
@@ -149,6 +119,22 @@ def _promoted_page_ids(query: str, language: str) -> list[int]:
     return found
 
 
+def instant_answer_text(subject: str, description: str = "", *, length: int = INSTANT_TEXT_LENGTH) -> str:
+    """The subject and the start of the description, cut at a word boundary, at most `length`
+    characters: the text a request form's instant answers search (never nothing if either is set)."""
+    subject = " ".join(_CONTROL.sub(" ", subject or "").split())
+    description = " ".join(_CONTROL.sub(" ", description or "").split())
+    if not description:
+        return subject[:length].rsplit(" ", 1)[0] if len(subject) > length else subject
+    room = length - len(subject) - 1
+    if room <= 0:
+        return subject[:length]
+    start = description if len(description) <= room else description[: room + 1].rsplit(" ", 1)[0]
+    if len(start) > room:  # one long word: cut it rather than leave nothing
+        start = start[:room]
+    return f"{subject} {start}".strip()
+
+
 def session_digest(request) -> str:
     """An anonymous, keyed digest of the session: counts visits without identifying anyone."""
     session = getattr(request, "session", None) if request is not None else None
@@ -170,6 +156,7 @@ def search_pages(
     log: bool = True,
     source: str = "page",
     cache: bool | None = None,
+    engine: SearchEngine | None = None,
 ) -> SearchResponse:
     """Ranked, highlighted live pages for `query` in `language`. Never raises for an engine outage.
 
@@ -177,13 +164,16 @@ def search_pages(
     index has not changed since. By default for a visitor's search (`request` given); offline
     tools (relevance evaluation, benchmarks) call without a request and measure the engine.
     Every search is logged (`log`), whether its answer came from the cache or not.
+
+    `engine`: the engine to ask (tests, evaluations); by default the configured one
+    (`search.engines.selection`).
     """
     started = time.perf_counter()
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, int(offset))
     query = (query or "").strip()
-    parsed = parse_query(query, language=language, prefix_last=prefix)
-    engine = get_engine()
+    parsed = parse_query(query, language=language, synonyms=synonym_rules(language), prefix_last=prefix)
+    engine = engine or get_engine()
     response = SearchResponse(query=query, language=language, engine=engine.name)
     if parsed.is_empty:
         return response

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-MAX_QUERY_WORDS = 32
+MAX_QUERY_WORDS = 64
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "Œ": "oe", "Æ": "ae"})
@@ -54,6 +54,7 @@ STOP_WORDS = {
         my need no not of on or our ours please should so some than that the their them then there
         these they this those to too us was we were what when where which who whom why will with
         would you your yours want wants know tell find anyone someone still also m s t d ll re ve
+        much many
         """.split()
     ),
 }
@@ -127,6 +128,9 @@ class Clause:
     """Some words of the query and their readings; a page scores with its best reading."""
 
     readings: list[list[Slot]]
+    # A question word's hint (« combien » → cost words): scored like a clause at a low weight,
+    # but never enough to make a query by itself.
+    hint: bool = False
 
     @property
     def words(self) -> list[str]:
@@ -145,13 +149,33 @@ class ParsedQuery:
 
     @property
     def is_empty(self) -> bool:
-        return not self.clauses
+        return not any(not clause.hint for clause in self.clauses)
 
     def slots(self) -> list[Slot]:
-        return [slot for clause in self.clauses for reading in clause.readings for slot in reading]
+        return [
+            slot
+            for clause in self.clauses
+            if not clause.hint
+            for reading in clause.readings
+            for slot in reading
+        ]
 
     def stems(self) -> set[str]:
         return {stem for slot in self.slots() for stem in slot.alternatives}
+
+
+# What a question word asks for: the answer that gives it ranks a little higher.
+QUESTION_HINTS = {
+    "fr": {
+        "combien": "coût tarif frais prix",
+        "quand": "date horaire jour heures calendrier",
+    },
+    "en": {
+        "when": "date schedule day hours calendar",
+        "much": "cost fee fees price",
+    },
+}
+HINT_WEIGHT = 0.25
 
 
 @dataclass(frozen=True)
@@ -190,11 +214,9 @@ def parse_query(
     synonyms: list[SynonymRule] | None = None,
     prefix_last: bool = False,
 ) -> ParsedQuery:
-    """The query as every engine sees it. `synonyms` defaults to the editors' current list."""
-    if synonyms is None:
-        from .synonyms import synonym_rules
-
-        synonyms = synonym_rules(language)
+    """The query as every engine sees it, read with `synonyms` (`search.synonyms.synonym_rules`
+    gives the editors' current list; None reads it without synonyms)."""
+    synonyms = synonyms or []
     found = content_words(text, language)[:MAX_QUERY_WORDS]
     # Keep each word once: « permis permis » is no stronger than « permis ».
     seen: set[str] = set()
@@ -216,6 +238,14 @@ def parse_query(
         else:
             clauses.append(Clause(readings=[[_slot(unique[position], language)]]))
             position += 1
+    if clauses:
+        for word in dict.fromkeys(words(text)):
+            hint = QUESTION_HINTS.get(language, {}).get(word)
+            if hint:
+                alternatives = {stem(known, language): HINT_WEIGHT for known in content_words(hint, language)}
+                clauses.append(
+                    Clause(readings=[[Slot(word=f"?{word}", alternatives=alternatives)]], hint=True)
+                )
     return ParsedQuery(
         raw=text,
         language=language,
@@ -318,16 +348,88 @@ class FuzzyVocabulary:
         found.sort(key=lambda item: (item[1], -self.frequencies[item[0]], item[0]))
         return found[:limit]
 
-    def completions(self, prefix: str, limit: int = 3) -> list[str]:
-        """Known words starting with `prefix`, commonest first."""
-        if len(prefix) < 3:
-            return []
+    def _starting_with(self, prefix: str) -> list[str]:
         start = bisect_left(self.sorted_words, prefix)
         found = []
         for word in self.sorted_words[start : start + 200]:
             if not word.startswith(prefix):
                 break
-            if word != prefix:
-                found.append(word)
-        found.sort(key=lambda word: -self.frequencies[word])
+            found.append(word)
+        return found
+
+    def completions(self, prefix: str, limit: int = 3, *, slip: bool = False) -> list[str]:
+        """Known words starting with `prefix`, commonest first. With `slip`, when no word starts
+        with `prefix` as typed, words starting with a one-edit variant of it (« pubel » → poubelles)."""
+        if len(prefix) < 3:
+            return []
+        found = [word for word in self._starting_with(prefix) if word != prefix]
+        if not found and slip and len(prefix) >= 4:
+            seen: set[str] = set()
+            for variant in one_edit_variants(prefix):
+                if variant[:1] != prefix[:1] or len(variant) < 3:
+                    continue  # citizens rarely get the first letter wrong
+                for word in self._starting_with(variant):
+                    if word not in seen and word != prefix:
+                        seen.add(word)
+                        found.append(word)
+        found.sort(key=lambda word: (-self.frequencies[word], word))
         return found[:limit]
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit_variants(word: str) -> set[str]:
+    """Every string one deletion, transposition, substitution or insertion away from `word`."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    variants = {left + right[1:] for left, right in splits if right}
+    variants |= {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
+    variants |= {left + letter + right[1:] for left, right in splits if right for letter in _LETTERS}
+    variants |= {left + letter + right for left, right in splits for letter in _LETTERS}
+    variants.discard(word)
+    return variants
+
+
+# Keys side by side on the keyboards used in Québec (the letters are QWERTY on both).
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_POSITIONS = {
+    letter: (row, column) for row, keys in enumerate(_ROWS) for column, letter in enumerate(keys)
+}
+
+
+def adjacent_keys(a: str, b: str) -> bool:
+    if a not in _KEY_POSITIONS or b not in _KEY_POSITIONS:
+        return False
+    (row_a, col_a), (row_b, col_b) = _KEY_POSITIONS[a], _KEY_POSITIONS[b]
+    return abs(row_a - row_b) <= 1 and abs(col_a - col_b) <= 1 and (row_a, col_a) != (row_b, col_b)
+
+
+def slip_cost(typed: str, known: str) -> float:
+    """How unlikely a one-edit slip from `known` to `typed` is (0 = the commonest slips).
+
+    A letter left out (« garbge » for garbage) or two letters swapped cost nothing; a key next
+    to the right one or a doubled letter little; another letter in place of the right one most
+    (« garbge » is not a slip for garage)."""
+    if len(known) == len(typed) + 1:
+        return 0.0  # a letter left out
+    if len(typed) == len(known) + 1:
+        for i in range(len(typed)):
+            if typed[:i] + typed[i + 1 :] == known:
+                neighbours = typed[i - 1 : i] + typed[i + 1 : i + 2]
+                extra = typed[i]
+                return (
+                    0.25 if extra in neighbours or any(adjacent_keys(extra, n) for n in neighbours) else 0.5
+                )
+        return 1.0
+    if len(typed) == len(known):
+        diffs = [i for i in range(len(typed)) if typed[i] != known[i]]
+        if len(diffs) == 2 and diffs[1] == diffs[0] + 1 and typed[diffs[0]] == known[diffs[1]]:
+            return 0.0  # two letters swapped
+        if len(diffs) == 1:
+            i = diffs[0]
+            if adjacent_keys(typed[i], known[i]):
+                return 0.25
+            if typed[i] in "aeiouy" and known[i] in "aeiouy":
+                return 0.5  # a vowel heard for another
+            return 1.0
+    return 1.0

@@ -126,7 +126,7 @@ def page_lookup(request, *, language: str):
 
 def page_store(request, response, *, language: str, version, search) -> bool:
     """Keeps a search page rendered with `LOG_PLACEHOLDER` if it may be shown to anybody."""
-    from .entry import get_engine
+    from .engines.selection import get_engine
 
     if search.engine != get_engine().name:  # the fallback's: the cluster may answer a moment later
         return False

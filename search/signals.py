@@ -18,10 +18,11 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 
 from . import result_cache
 from .documents import knowledge_models
+from .engines.base import cluster_back
 from .entry import promotions_forget
 from .models import Synonym
 from .synonyms import synonyms_forget
-from .tasks import index_pages_task, remove_pages_task, synonyms_changed_task
+from .tasks import index_pages_task, remove_pages_task, replay_pending_task, synonyms_changed_task
 
 
 def _affected_ids(page: Page) -> list[int]:
@@ -74,3 +75,12 @@ def index_task_finished(sender, task_result, **kwargs):
     """An index task ran (here, or in a `db_worker`): answers cached meanwhile may be stale."""
     if task_result.task.module_path.startswith(f"{__package__}.tasks."):
         result_cache.invalidate()
+
+
+@receiver(cluster_back)
+def cluster_answers_again(sender, engine, **kwargs):
+    """A cluster answers again after an outage: apply the changes it missed, in the background."""
+    from .models import PendingSync
+
+    if PendingSync.objects.exists():
+        replay_pending_task.enqueue()

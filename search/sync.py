@@ -36,7 +36,7 @@ def index_or_remove(engine: SearchEngine, page_ids: Iterable[int]) -> int:
 
 def apply(change: Callable[[SearchEngine], object], *, pages=(), synonyms=()) -> None:
     """Runs `change` on every active engine; a cluster that is down gets it later."""
-    from .entry import active_engines
+    from .engines.selection import active_engines
     from .models import PendingSync
 
     for engine in active_engines():

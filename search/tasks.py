@@ -27,7 +27,7 @@ def synonyms_changed_task(language: str) -> None:
 @task()
 def replay_pending_task() -> int:
     """The cluster is back: apply what it missed (a no-op when nothing is pending)."""
-    from .entry import cluster_engine
+    from .engines.selection import cluster_engine
 
     engine = cluster_engine()
     if engine is None:
@@ -36,15 +36,3 @@ def replay_pending_task() -> int:
         return sync.replay(engine)
     except sync.CLUSTER_DOWN:
         return 0  # down again: the next change or search that reaches it will retry
-
-
-@task()
-def rebuild_index_task() -> int:
-    from .entry import active_engines
-    from .models import PendingSync
-
-    # A rebuild covers every change made before it starts.
-    pending = list(PendingSync.objects.values_list("pk", flat=True))
-    count = max(engine.rebuild() for engine in active_engines())
-    PendingSync.objects.filter(pk__in=pending).delete()
-    return count

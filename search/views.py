@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from wagtail.models import Page
@@ -23,16 +24,29 @@ from .query import parse_query
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
-MAX_QUERY_LENGTH = 200
+# What a citizen may ask (`../shared/specs/content-import.md`): a long question is searched.
+MAX_QUERY_LENGTH = 1000
+# What logs and request-form events keep of it.
+LOGGED_QUERY_LENGTH = 200
 MAX_PAGE = 50
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 # No table holds an id beyond a signed 64-bit integer, and SQLite fails on larger ones.
 MAX_DATABASE_ID = 2**63 - 1
 
 
+def clean_text(value: str) -> str:
+    """What the citizen typed, without control characters, spaces collapsed (not shortened)."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", value or "").split())
+
+
 def clean_query(value: str) -> str:
-    """What the citizen typed, without control characters, at most 200 characters."""
-    return " ".join(CONTROL_CHARACTERS.sub(" ", value or "").split())[:MAX_QUERY_LENGTH]
+    """What the citizen typed, without control characters, at most 200 characters (for logs)."""
+    return clean_text(value)[:LOGGED_QUERY_LENGTH]
+
+
+def too_long_message() -> str:
+    message = _("Your question is longer than %(max)d characters. Please shorten it.")
+    return message % {"max": MAX_QUERY_LENGTH}
 
 
 def _positive_int(value, default=None, maximum=None):
@@ -67,6 +81,17 @@ def request_url() -> str:
     return reverse("wagtail_serve", args=[""])
 
 
+def query_hit_add(query: str) -> None:
+    """Counts the search in Wagtail's "Search terms" report, as Wagtail's own search view does
+    (the project's reports read `QueryLog`; this keeps Wagtail's report and promotions meaningful)."""
+    from wagtail.contrib.search_promotions.models import Query
+
+    try:
+        Query.get(query).add_hit()
+    except Exception as error:  # noqa: BLE001 - a report counter never breaks the search page
+        logger.warning("Search terms report not updated: %s", type(error).__name__)
+
+
 def stored_search_page(request, *, language: str, query: str):
     """(the page from the shared cache, logged as a new search, or None; version to store under)."""
     started = time.perf_counter()
@@ -80,6 +105,7 @@ def stored_search_page(request, *, language: str, query: str):
     search = SearchResponse(query=query, language=language, engine=stored["engine"], total=stored["total"])
     search.duration_ms = round((time.perf_counter() - started) * 1000, 2)
     log_id = log_search(parse_query(query, language=language), search, request=request)
+    query_hit_add(query)
     if log_id is None:  # not logging: the links go straight to the pages, render them so
         return None, None
     page = result_cache.page_response(stored, log_id)
@@ -91,7 +117,10 @@ def stored_search_page(request, *, language: str, query: str):
 @require_safe
 def search_page(request):
     language = get_language()
-    query = clean_query(request.GET.get("q", ""))
+    query = clean_text(request.GET.get("q", ""))
+    if len(query) > MAX_QUERY_LENGTH:
+        context = {"query": "", "error": too_long_message(), "topics": list(topics_for(language))}
+        return render(request, "search/search_page.html", context, status=400)
     # A visitor without a session gets the page from the shared cache (a new log line each time).
     version = None
     if query and result_cache.page_may_be_cached(request):
@@ -112,6 +141,8 @@ def search_page(request):
             topic_id=topic.pk if topic else None,
             request=request,
         )
+        if page_number == 1:
+            query_hit_add(query)
     page_count = math.ceil(response.total / PAGE_SIZE) if response else 0
 
     def page_link(number):

@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .. import alerts, page_cache
+from ..address_answers import address_answer_context
 from ..forms import MissingReasonForm
 from ..related import related_answers as related_answers_of
 
@@ -94,3 +95,9 @@ def site_alerts(context):
 def missing_reason_form():
     """`{% missing_reason_form as form %}`: the empty "what was missing?" form."""
     return MissingReasonForm()
+
+
+@register.simple_tag(takes_context=True)
+def address_answer(context, value) -> dict:
+    """`{% address_answer value as answer %}` in the "answer by address" block's template."""
+    return address_answer_context(context.get("request"), value)

@@ -177,6 +177,7 @@ PORTAL_RATE_LIMITS = {
     "addition": (10, 3600),  # information added by a citizen to their request (sent or not)
     "reopen": (5, 3600),  # requests reopened by a citizen (sent or not)
     "escalate": (5, 3600),  # reviews asked of the ombudsman by a citizen (sent or not)
+    "address": (120, 3600),  # address look-ups and suggestions (a public registry, not to be scraped)
     "open311": (300, 3600),  # Open311 POST requests per API key (wrong keys: per address)
 }
 RATELIMIT_IP_META_KEY = "portal.client_ip.client_ip"
@@ -221,8 +222,6 @@ SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "1.0"))
 SEARCH_RETRY_AFTER = float(os.environ.get("SEARCH_RETRY_AFTER", "5"))
 # Index names carry the environment: <prefix>-pages-<lang> (alias) → <prefix>-pages-<lang>-<timestamp>.
 SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "portal")
-# Seconds a process remembers what the cluster said of a word (known, typo, spelling).
-SEARCH_VOCABULARY_SECONDS = 300
 # A surge (search/surges.py): this many times the usual searches of that hour, and at least this many.
 SEARCH_SURGE_FACTOR = 5.0
 SEARCH_SURGE_MIN_COUNT = 20

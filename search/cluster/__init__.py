@@ -4,7 +4,8 @@
   sent for a page, built with elasticsearch-dsl when an index is built.
 - `search.cluster.client`: one small client over opensearch-py or elasticsearch-py,
   chosen by the `SEARCH_URL` scheme; both send the same DSL bodies.
-- `search.cluster.queries`: the search, highlight, did-you-mean and completion bodies.
+- `search.cluster.queries`: the candidate query (the ranking is `search.ranking`).
+- `search.cluster.lifecycle`: building, loading and switching the indices.
 
 The engine that the entry point calls is `search.engines.cluster.ClusterEngine`.
 """

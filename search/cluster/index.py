@@ -19,7 +19,7 @@ import datetime
 import re
 from collections.abc import Iterable
 
-from elasticsearch_dsl import Completion, Index, Integer, Keyword, Mapping, Text, analyzer, token_filter
+from elasticsearch_dsl import Index, Integer, Keyword, Mapping, Text, analyzer, token_filter
 
 from ..documents import PageDocument
 from ..query import STOP_WORDS, content_words
@@ -28,10 +28,7 @@ LANGUAGES = ("fr", "en")
 FRENCH_ELISIONS = ["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"]
 # Lucene's light stemmers: gentle enough that « permis » and « permit » stay apart.
 STEMMERS = {"fr": "light_french", "en": "light_english"}
-# Field boosts, as on the database engine: editors' words weigh more than body text.
-BOOSTS = {"title": 3.0, "keywords": 3.0, "summary": 1.5, "body": 1.0}
-SEARCH_FIELDS = [f"{name}^{boost:g}" for name, boost in BOOSTS.items()]
-COPY_TO = ["stems", "spell"]
+COPY_TO = ["spell"]
 
 
 def alias_name(prefix: str, language: str) -> str:
@@ -71,7 +68,7 @@ def synonym_lines(rows: Iterable[tuple[str, str]], language: str) -> list[str]:
 
 
 def _analyzers(language: str, synonyms: list[str]):
-    """(index analyzer, search analyzer, spelling analyzer, completion analyzer) of a language."""
+    """(index analyzer, search analyzer, spelling analyzer) of a language."""
     if language == "fr":
         first = [token_filter("fr_elision", "elision", articles=FRENCH_ELISIONS, articles_case=True)]
     else:
@@ -88,12 +85,11 @@ def _analyzers(language: str, synonyms: list[str]):
         f"{language}_search", tokenizer="standard", filter=[*folding, stop, stemmer, synonym_graph]
     )
     spelling = analyzer(f"{language}_spell", tokenizer="standard", filter=folding)
-    completion = analyzer(f"{language}_complete", tokenizer="standard", filter=folding)
-    return index_analyzer, search_analyzer, spelling, completion
+    return index_analyzer, search_analyzer, spelling
 
 
 def build_mapping(language: str, synonyms: list[str]) -> Mapping:
-    index_analyzer, search_analyzer, spelling, completion = _analyzers(language, synonyms)
+    index_analyzer, search_analyzer, spelling = _analyzers(language, synonyms)
 
     def text(**extra):
         return Text(analyzer=index_analyzer, search_analyzer=search_analyzer, **extra)
@@ -106,17 +102,13 @@ def build_mapping(language: str, synonyms: list[str]) -> Mapping:
     mapping.field("source_id", Keyword())
     mapping.field("topic_id", Integer())
     mapping.field("url", Keyword(index=False))
-    mapping.field("title", text(copy_to=COPY_TO, fields={"prefix": Text(analyzer=completion)}))
+    mapping.field("title", text(copy_to=COPY_TO))
     mapping.field("keywords", text(copy_to=COPY_TO))
     # Offsets in the postings: excerpts are highlighted without re-analysing the text.
     mapping.field("summary", text(copy_to=COPY_TO, index_options="offsets"))
     mapping.field("body", text(copy_to=COPY_TO, index_options="offsets"))
-    # Every field's words, stemmed: is a query word known to the index at all?
-    mapping.field("stems", Text(analyzer=index_analyzer))
-    # Every field's words, unstemmed: the vocabulary of "did you mean".
+    # Every field's words, folded and unstemmed: what candidates are retrieved by (`queries`).
     mapping.field("spell", Text(analyzer=spelling))
-    # Instant answers: titles and editors' keywords, completed from their first letters.
-    mapping.field("complete", Completion(analyzer=completion, preserve_separators=False))
     return mapping
 
 
@@ -166,5 +158,4 @@ def document_body(document: PageDocument) -> dict:
         "keywords": keywords,
         "summary": clean(document.summary),
         "body": clean(document.body),
-        "complete": {"input": [title, *keywords]},
     }

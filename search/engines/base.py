@@ -19,10 +19,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.dispatch import Signal
+
 if TYPE_CHECKING:
     from wagtail.models import Page
 
     from search.query import ParsedQuery
+
+
+# Sent (with `engine`) when a cluster answers again after an outage: `search.signals` then
+# replays the changes it missed, so that no engine imports the tasks.
+cluster_back = Signal()
 
 
 class EngineUnavailable(Exception):

@@ -172,7 +172,9 @@ def test_the_citizens_words_never_travel_in_a_url(client, answer_pair):
     subject = "Marie Tremblay 418 555-0199 collecte ordures"
     page = describe(client, "/fr/demande/question/", subject)
     links = re.findall(r'(?:href|action)="([^"]*)"', page.text)
-    assert links and not [link for link in links if "Tremblay" in link or "555" in link]
+    # (the city's own tel: links hold 555 too: the citizen's number is recognised by its end)
+    leaked = [link for link in links if "Tremblay" in link or "0199" in link]
+    assert links and not leaked
     ignored = client.get("/fr/demande/question/", {"subject": subject})
     assert ignored.status_code == 200 and 'name="email"' not in ignored.text  # a GET is only step 1
     assert client.get("/fr/demande/suggestions/", {"q": subject}).status_code == 405

@@ -22,7 +22,7 @@ from wagtail.models import Page
 from knowledge.models import AnswerPage, ServicePage
 from search.cluster.client import ClusterConfig
 from search.cluster.index import build_index, stop_words, synonym_lines
-from search.cluster.queries import corrections, search_body
+from search.cluster.queries import candidate_body
 from search.engines import cluster as cluster_module
 from search.engines.base import EngineUnavailable
 from search.engines.cluster import ClusterEngine
@@ -31,6 +31,8 @@ from search.entry import search_pages
 from search.evaluation import evaluate, read_queries
 from search.models import PendingSync, Synonym
 from search.query import parse_query
+from search.ranking import expand
+from search.synonyms import synonym_rules
 from tests.factories import entry_line, import_lines
 
 pytestmark = [pytest.mark.django_db, pytest.mark.opensearch]
@@ -129,7 +131,6 @@ def test_index_definition():
                         "filter": [*folding, "fr_stop", "fr_stemmer", "fr_synonyms"],
                     },
                     "fr_spell": {"type": "custom", "tokenizer": "standard", "filter": folding},
-                    "fr_complete": {"type": "custom", "tokenizer": "standard", "filter": folding},
                 },
                 "filter": {
                     "fr_elision": {
@@ -166,17 +167,11 @@ def test_index_definition():
                 "source_id": {"type": "keyword"},
                 "topic_id": {"type": "integer"},
                 "url": {"type": "keyword", "index": False},
-                "title": {
-                    **text,
-                    "copy_to": ["stems", "spell"],
-                    "fields": {"prefix": {"type": "text", "analyzer": "fr_complete"}},
-                },
-                "keywords": {**text, "copy_to": ["stems", "spell"]},
-                "summary": {**text, "copy_to": ["stems", "spell"], "index_options": "offsets"},
-                "body": {**text, "copy_to": ["stems", "spell"], "index_options": "offsets"},
-                "stems": {"type": "text", "analyzer": "fr_text"},
+                "title": {**text, "copy_to": ["spell"]},
+                "keywords": {**text, "copy_to": ["spell"]},
+                "summary": {**text, "copy_to": ["spell"], "index_options": "offsets"},
+                "body": {**text, "copy_to": ["spell"], "index_options": "offsets"},
                 "spell": {"type": "text", "analyzer": "fr_spell"},
-                "complete": {"type": "completion", "analyzer": "fr_complete", "preserve_separators": False},
             },
         },
     }
@@ -234,7 +229,7 @@ def test_typos_are_tolerated_and_suggested(corpus):
     response = search_pages("permi de piscinne", language="fr", log=False)
     assert response.results[0].source_id == "piscine-fr"
     # As on the database engine: « permi » is a slip for « permis », « piscines » is a plural.
-    assert response.suggestion == "permis piscine"
+    assert response.suggestion == "permis de piscine"
     response = search_pages("pisicne hors tere", language="fr", log=False)
     assert response.results[0].source_id == "piscine-fr"
     assert response.suggestion == "piscine hors terre"
@@ -242,19 +237,17 @@ def test_typos_are_tolerated_and_suggested(corpus):
     assert search_pages("permis de piscine", language="fr", log=False).suggestion is None
 
 
-def test_editors_synonyms_through_the_synonym_graph(corpus, cluster_engine):
-    # The engine searches with the words as typed: the cluster's own synonym filter does the rest.
-    parsed = parse_query("vidanges", language="fr", synonyms=[])
-    assert [hit.page_id for hit in cluster_engine.search(parsed, language="fr", limit=3).hits] == [
-        AnswerPage.objects.get(source_id="col-fr").pk
-    ]
-    parsed = parse_query("styro", language="fr", synonyms=[])
-    assert cluster_engine.search(parsed, language="fr", limit=3).hits == []
+def test_editors_synonyms_reach_the_cluster(corpus, cluster_engine):
+    assert top("vidanges") == ["col-fr"]
+    assert top("styro") == []
     Synonym.objects.create(language="fr", terms="styro, styrofoam", canonical="styromousse")
-    # The signal's task pushed the new rule to the index, without reindexing.
-    assert [hit.page_id for hit in cluster_engine.search(parsed, language="fr", limit=3).hits] == [
-        AnswerPage.objects.get(source_id="rec-fr").pk
-    ]
+    assert top("styro") == ["rec-fr"]
+    # The signal's task pushed the new rule to the index's synonym graph too, without reindexing.
+    index = cluster_engine.current_index("fr")
+    analysed = cluster_engine.cluster.request(
+        "POST", f"/{index}/_analyze", {"analyzer": "fr_search", "text": "styro"}
+    )
+    assert "styromous" in {token["token"] for token in analysed["tokens"]}
 
 
 def test_language_filter_and_topic(corpus):
@@ -272,15 +265,12 @@ def test_highlight_marks_the_matched_words(corpus):
 
 
 def test_instant_answers_complete_titles(corpus, cluster_engine):
-    found = cluster_engine.complete("perm", language="fr")
-    assert [item["title"] for item in found] == ["Permis de piscine"]
+    assert top("perm", prefix=True) == ["piscine-fr"]
     assert top("permis pisc", prefix=True)[0] == "piscine-fr"
 
 
 def test_instant_answers_complete_a_mistyped_start(corpus):
-    # Half a word with a slip of the finger: the ranked search has nothing yet, the
-    # completion suggester (one edit allowed) recognises the start of an editor's keyword.
-    assert top("pubel") == []
+    # Half a word with a slip of the finger: the start of an editor's keyword, one edit away.
     assert top("pubel", prefix=True) == ["col-fr"]
     assert top("Permus de p", prefix=True)[0] == "piscine-fr"
 
@@ -586,45 +576,20 @@ def test_the_elasticsearch_client_sends_the_same_bodies(corpus, cluster_engine):
         == "https://es.example:9243"
     )
     parsed = parse_query("permis de pisicne", language="fr")
-    engine.vocabulary.forget()  # earlier tests searched these words on the same index
     result = engine.search(parsed, language="fr", limit=5)
     assert result.hits[0].page_id == ServicePage.objects.get(source_id="piscine-fr").pk
-    assert result.suggestion == "permis piscine"
+    assert result.suggestion == "permis de piscine"
     searches = [
-        (method, body)
+        (method, target.split("?")[0], body)
         for method, target, body in ElasticsearchFacade.sent
         if target.split("?")[0].endswith("/_search")
     ]
-    # The search with the suggesters attached; then, since « pisicne » is unknown to the
-    # index, a search that also matches the known words nearest to it.
-    assert searches == [
-        ("POST", search_body(parsed, language="fr", limit=5, spelling=True)),
-        (
-            "POST",
-            search_body(
-                parsed, language="fr", limit=5, typos={"pisicne": corrections("pisicne", ["piscine"])}
-            ),
-        ),
-    ]
-    assert [target.split("?")[0] for _, target, _ in ElasticsearchFacade.sent if "/_search" in target] == [
-        f"/{engine.alias('fr')}/_search"
-    ] * 2
-    # The same words again: the engine remembers what the index said of them, one round trip.
-    ElasticsearchFacade.sent.clear()
-    again = engine.search(parsed, language="fr", limit=5)
-    assert [hit.page_id for hit in again.hits] == [hit.page_id for hit in result.hits]
-    assert again.suggestion == "permis piscine"
-    assert [body for _, target, body in ElasticsearchFacade.sent if "/_search" in target] == [
-        search_body(parsed, language="fr", limit=5, typos={"pisicne": corrections("pisicne", ["piscine"])})
-    ]
-    # Words without a typo, not seen lately: one round trip too, the suggesters riding along.
-    ElasticsearchFacade.sent.clear()
-    engine.vocabulary.forget()
-    plain = parse_query("permis de piscine", language="fr")
-    assert engine.search(plain, language="fr", limit=5).suggestion is None
-    assert [body for _, target, body in ElasticsearchFacade.sent if "/_search" in target] == [
-        search_body(plain, language="fr", limit=5, spelling=True)
-    ]
+    # One round trip: the candidates holding the words the shared ranking expanded the query to
+    # (« pisicne » → piscine), which it then ranks.
+    index = DatabaseEngine().language_index("fr")
+    words = expand(index, parsed).words(index)
+    assert "piscine" in words
+    assert searches == [("POST", f"/{engine.alias('fr')}/_search", candidate_body(words, language="fr"))]
     # Writes take the same road: an unpublished page leaves the index through a bulk delete.
     page = AnswerPage.objects.get(source_id="rec-fr")
     engine.remove_pages([page.pk])
@@ -655,7 +620,8 @@ def test_relevance_on_the_dev_set(portal, cluster_engine, settings, capsys):
     source_ids |= {page.pk: page.source_id for page in ServicePage.objects.all()}
 
     def search(q, lang):
-        result = cluster_engine.search(parse_query(q, language=lang), language=lang, limit=10)
+        parsed = parse_query(q, language=lang, synonyms=synonym_rules(lang))
+        result = cluster_engine.search(parsed, language=lang, limit=10)
         return [source_ids[hit.page_id] for hit in result.hits]
 
     evaluation = evaluate(read_queries(queries_file.read_text(encoding="utf-8").splitlines()), search)
@@ -701,3 +667,36 @@ def test_search_eval_measures_both_engines_and_cleans_up(opensearch_url, tmp_pat
     config = ClusterConfig.from_url(opensearch_url)
     with urllib.request.urlopen(f"{config.http_url}/_cat/indices?format=json") as answer:  # noqa: S310
         assert not [row["index"] for row in json.load(answer) if row["index"].startswith(prefix)]
+
+
+# --- one ranking, two engines -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["dev", "dev2"])
+def test_both_engines_rank_the_dev_sets_alike(portal, cluster_engine, settings, name):
+    """The cluster retrieves, the shared ranking orders: the top 3 agree, and so does relevance."""
+    corpus_file, queries_file = SHARED_DATA / f"{name}-corpus.jsonl", SHARED_DATA / f"{name}-queries.jsonl"
+    if not corpus_file.exists():  # a clone without the shared data: the demo set stands in
+        corpus_file, queries_file = relevance_set()
+    settings.SEARCH_URL = ""
+    report = import_lines(*corpus_file.read_text(encoding="utf-8").splitlines())
+    assert report.ok, report.errors[:3]
+    cluster_engine.rebuild()
+    queries = read_queries(queries_file.read_text(encoding="utf-8").splitlines())
+    database = DatabaseEngine()
+
+    def ranked(engine):
+        def search(q, lang):
+            response = search_pages(q, language=lang, log=False, engine=engine)
+            assert response.engine == engine.name
+            return [hit.source_id for hit in response.results]
+
+        return search
+
+    on_database, on_cluster = ranked(database), ranked(cluster_engine)
+    agree = sum(on_database(q.q, q.lang)[:3] == on_cluster(q.q, q.lang)[:3] for q in queries)
+    assert agree / len(queries) >= 0.95
+    database_means = evaluate(queries, on_database).overall.means()
+    cluster_means = evaluate(queries, on_cluster).overall.means()
+    for measure in ("R@3", "MRR"):
+        assert abs(cluster_means[measure] - database_means[measure]) <= 0.01, measure

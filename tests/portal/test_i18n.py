@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-APPS = ("portal", "home", "knowledge")
+APPS = ("portal", "home", "knowledge", "search", "forms")  # every app: one check
 
 
 def read_po(path: Path) -> list[dict]:
@@ -26,13 +26,14 @@ def read_po(path: Path) -> list[dict]:
             entry[key] += ast.literal_eval(line)
             continue
         keyword, value = line.split(" ", 1)
-        if keyword == "msgid":
-            entry = {"msgid": ""}
+        # An entry starts at its msgctxt when it has one, else at its msgid.
+        if keyword == "msgctxt" or (keyword == "msgid" and not (entry and set(entry) == {"msgctxt"})):
+            entry = {}
             entries.append(entry)
         assert entry is not None, f"{path}: {keyword} before msgid"
         key = keyword
         entry[key] = ast.literal_eval(value)
-    return [entry for entry in entries if entry["msgid"]]
+    return [entry for entry in entries if entry.get("msgid")]
 
 
 def catalogue(app: str, language: str, extension: str = "po") -> Path:
@@ -67,6 +68,8 @@ def test_compiled_catalogue_matches_its_source(app, language):
             if entry["msgstr[0]"]:
                 assert compiled.ngettext(entry["msgid"], entry["msgid_plural"], 1) == entry["msgstr[0]"]
                 assert compiled.ngettext(entry["msgid"], entry["msgid_plural"], 5) == entry["msgstr[1]"]
+        elif entry["msgstr"] and "msgctxt" in entry:
+            assert compiled.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"]
         elif entry["msgstr"]:
             assert compiled.gettext(entry["msgid"]) == entry["msgstr"]
 

@@ -41,7 +41,7 @@ def test_stemming_matches_other_forms(corpus):
 def test_typos_are_tolerated_and_suggested(corpus):
     response = search_pages("permi de piscinne", language="fr")
     assert source_ids(response)[0] == "piscine-fr"
-    assert response.suggestion == "permis piscine"
+    assert response.suggestion == "permis de piscine"  # the words as typed, only the slips corrected
     assert top("stationement de nuit")[0] == "neige-fr"
 
 

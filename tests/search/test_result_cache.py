@@ -157,15 +157,10 @@ class SometimesDownEngine(SearchEngine):
 
 
 def test_a_fallback_answer_is_not_kept_as_the_clusters(corpus, settings, monkeypatch, rf):
-    import sys
-    import types
+    from search.engines import selection
 
-    from search import entry
-
-    module = types.ModuleType("search.engines.cluster")
-    module.ClusterEngine = SometimesDownEngine
-    monkeypatch.setitem(sys.modules, "search.engines.cluster", module)
-    monkeypatch.setattr(entry, "_cluster_engines", {})
+    # The site's configured cluster is this engine (the views take the configured engine).
+    monkeypatch.setitem(selection._cluster_engines, "opensearch://127.0.0.1:1", SometimesDownEngine("x"))
     monkeypatch.setattr(SometimesDownEngine, "up", False)
     monkeypatch.setattr(SometimesDownEngine, "top_page_id", AnswerPage.objects.get(source_id="eco-fr").pk)
     settings.SEARCH_URL = "opensearch://127.0.0.1:1"

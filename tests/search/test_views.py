@@ -61,10 +61,14 @@ def test_empty_state_helps(client, corpus):
 
 @pytest.mark.usefixtures("each_engine")
 def test_bad_input_never_fails(client, corpus):
-    for query in ["x" * 10_000, "a\x00b", "%ff", "<script>alert(1)</script>"]:
+    for query in ["x" * 1000, "a\x00b", "%ff", "<script>alert(1)</script>"]:
         response = client.get("/fr/recherche/", {"q": query})
         assert response.status_code == 200
         assert "<script>alert" not in response.content.decode()
+    # Only a text longer than the 1,000 characters of the contract is refused, with a reason.
+    response = client.get("/fr/recherche/", {"q": "x" * 10_000})
+    assert response.status_code == 400
+    assert "1000" in response.content.decode()
     assert client.get("/fr/recherche/?q=%ff%fe").status_code == 200
 
 

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from forms.demo import demo_history_create
 from home.information import information_pages_setup
 from home.setup import portal_tree_setup
+from knowledge.demo_registry import demo_registry_create
 
 DEMO_CONTENT = Path(__file__).resolve().parents[3] / "knowledge" / "demo" / "demo-content.jsonl"
 
@@ -33,6 +34,8 @@ class Command(BaseCommand):
         call_command(
             "import_content", str(DEMO_CONTENT), publish=True, stdout=self.stdout, stderr=self.stderr
         )
+        addresses = demo_registry_create()
+        self.stdout.write(f"Demo address registry: {addresses} addresses.")
         created = demo_history_create(progress=True)
         self.stdout.write(f"Demo requests: {created} created." if created else "Demo requests already there.")
         password = secrets.token_urlsafe(9)

@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from django.core.management.base import BaseCommand, CommandError
 
-from search.entry import active_engines
+from search.engines.selection import active_engines
 
 
 class Command(BaseCommand):
@@ -62,7 +62,7 @@ class Command(BaseCommand):
                 PendingSync.objects.filter(pk__in=missed).delete()  # the rebuild covered them
 
     def replay_pending(self) -> None:
-        from search.entry import cluster_engine
+        from search.engines.selection import cluster_engine
         from search.sync import CLUSTER_DOWN, replay
 
         engine = cluster_engine()

@@ -104,9 +104,9 @@ class Command(BaseCommand):
 
     def cluster_engine(self, url: str):
         """The cluster engine on this run's throwaway indices, built from the imported pages."""
-        from search.engines.cluster import ClusterEngine
+        from search.engines.selection import cluster_engine
 
-        engine = ClusterEngine(url)
+        engine = cluster_engine(url)
         try:
             count = engine.rebuild()
         except Exception as error:
