@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint format messages bench-search bench-requests bench-dashboard chartjs bench-load clean
+.PHONY: help install run test test-fast lint format messages bench-search bench-requests bench-dashboard chartjs bench-load clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -37,6 +37,12 @@ endif
 
 test: install ## Lint, checks and the whole test suite on SQLite and PostgreSQL, with a real browser
 	bash tests/run-all.sh
+
+test-fast: install ## Lint and the tests that need no service (SQLite, no browser, PostgreSQL, Redis or OpenSearch), on 2 processes
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	PORTAL_TEST_FAST=1 DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest -p no:cacheprovider -q -n 2 \
+		-m "not e2e and not postgres and not opensearch and not multiworker"
 
 lint: install ## ruff (lint + format check)
 	$(VENV)/bin/ruff check .

@@ -240,7 +240,7 @@ class CitizenRequest(models.Model):
         expose it for years). The status itself stays public by reference."""
         if self.is_open:
             return False
-        days = getattr(settings, "REQUESTS_PRIVATE_LINK_DAYS", 90)
+        days = settings.REQUESTS_PRIVATE_LINK_DAYS
         return timezone.now() - self.status_changed_at > timedelta(days=days)
 
     @property

@@ -54,7 +54,7 @@ def check_character(body: str) -> str:
 
 
 def prefix() -> str:
-    return getattr(settings, "REQUESTS_REFERENCE_PREFIX", "RAE")
+    return settings.REQUESTS_REFERENCE_PREFIX
 
 
 def format_reference(body: str) -> str:

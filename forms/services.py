@@ -55,7 +55,7 @@ def reference_from_status_token(token: str) -> str | None:
 
 
 def site_url() -> str:
-    return getattr(settings, "REQUESTS_SITE_URL", settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+    return settings.REQUESTS_SITE_URL.rstrip("/")
 
 
 def status_link(citizen_request: CitizenRequest) -> str:

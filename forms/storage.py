@@ -7,7 +7,7 @@ from django.core.files.storage import FileSystemStorage
 
 
 def private_root() -> str:
-    return str(getattr(settings, "REQUESTS_PRIVATE_ROOT", settings.BASE_DIR / "private"))
+    return str(settings.REQUESTS_PRIVATE_ROOT)
 
 
 class PrivateStorage(FileSystemStorage):

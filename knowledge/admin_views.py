@@ -22,7 +22,6 @@ from wagtail.models import Page
 
 from .models import AnswerPage, Department, HelpfulVote, MissingReason, ServicePage
 
-DEFAULT_REVIEW_AFTER_MONTHS = 12
 # A page most voters found unhelpful is due for review whatever its date: at least this many
 # votes, and fewer "Yes" than this share.
 UNHELPFUL_MIN_VOTES = 5
@@ -31,7 +30,7 @@ KNOWLEDGE_PAGE_TYPES = (AnswerPage, ServicePage)
 
 
 def review_after_months() -> int:
-    return getattr(settings, "PORTAL_REVIEW_AFTER_MONTHS", DEFAULT_REVIEW_AFTER_MONTHS)
+    return settings.PORTAL_REVIEW_AFTER_MONTHS
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:

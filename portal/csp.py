@@ -14,12 +14,12 @@ from django.http import HttpRequest, HttpResponseBase
 
 
 def is_admin_path(path: str) -> bool:
-    prefixes = tuple(getattr(settings, "PORTAL_ADMIN_CSP_PREFIXES", ()))
+    prefixes = tuple(settings.PORTAL_ADMIN_CSP_PREFIXES)
     return bool(prefixes) and path.startswith(prefixes)
 
 
 def admin_directives() -> dict:
-    return dict(getattr(settings, "PORTAL_ADMIN_CONTENT_SECURITY_POLICY", {}).get("DIRECTIVES", {}))
+    return dict(settings.PORTAL_ADMIN_CONTENT_SECURITY_POLICY.get("DIRECTIVES", {}))
 
 
 class PortalCSPMiddleware(CSPMiddleware):

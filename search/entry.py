@@ -282,7 +282,7 @@ def log_search(
     """Records the search for deflection analytics (normalised query, no personal data)."""
     from .models import QueryLog
 
-    if not getattr(settings, "SEARCH_LOG_QUERIES", True):
+    if not settings.SEARCH_LOG_QUERIES:
         return None
     entry = QueryLog.objects.create(
         query=parsed.normalised,

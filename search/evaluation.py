@@ -113,7 +113,7 @@ def search_on(search_url: str, q: str, lang: str, limit: int = 10):
 
     from .entry import search_pages
 
-    saved, settings.SEARCH_URL = getattr(settings, "SEARCH_URL", ""), search_url
+    saved, settings.SEARCH_URL = settings.SEARCH_URL, search_url
     try:
         response = search_pages(q, language=lang, limit=limit, log=False)
     finally:

@@ -15,7 +15,7 @@ _lock = threading.Lock()
 
 def check_interval() -> float:
     """Seconds a process trusts its copy before asking the database again (other processes' edits)."""
-    return getattr(settings, "SEARCH_FRESHNESS_SECONDS", 1.0)
+    return settings.SEARCH_FRESHNESS_SECONDS
 
 
 def synonyms_forget() -> None:

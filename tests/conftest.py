@@ -78,6 +78,16 @@ def service_page(portal):
     return ServicePage.objects.get(source_id="svc-1-fr")
 
 
+# `make test-fast` runs only the tests that need no service: a test that asks for one there
+# lacks its marker (opensearch, multiworker, postgres, e2e) and fails, so the split stays true.
+FAST = os.environ.get("PORTAL_TEST_FAST") == "1"
+
+
+def no_service_in_fast_run(name: str) -> None:
+    if FAST:
+        pytest.fail(f"this test needs {name}: mark it so that `make test-fast` leaves it to `make test`")
+
+
 # --- the real Redis server ------------------------------------------------------------------
 
 REDIS_SCRIPT = Path(__file__).resolve().parent / "services" / "redis.sh"
@@ -86,6 +96,7 @@ REDIS_SCRIPT = Path(__file__).resolve().parent / "services" / "redis.sh"
 @pytest.fixture(scope="session")
 def redis_url():
     """`PORTAL_REDIS_URL` (exported by `tests/run-all.sh`), else a server started here; never a skip."""
+    no_service_in_fast_run("Redis")
     url = os.environ.get("PORTAL_REDIS_URL")
     if url:
         return url
@@ -104,6 +115,7 @@ OPENSEARCH_SCRIPT = Path(__file__).resolve().parent / "services" / "opensearch.s
 
 @pytest.fixture(scope="session")
 def opensearch_url():
+    no_service_in_fast_run("OpenSearch")
     url = os.environ.get("PORTAL_OPENSEARCH_URL")
     if url:
         yield url

@@ -84,7 +84,7 @@ def form_search_log(
     whose words are a prefix of these words, or extend them (the citizen corrected a letter),
     is updated (words, results, time) instead of a new row. Returns the row's id, or None
     when searches are not logged (`SEARCH_LOG_QUERIES`)."""
-    if not getattr(settings, "SEARCH_LOG_QUERIES", True):
+    if not settings.SEARCH_LOG_QUERIES:
         return None
     words = parse_query(query, language=language).normalised[: QueryLog._meta.get_field("query").max_length]
     if not words:

@@ -220,6 +220,10 @@ SEARCH_URL = os.environ.get("SEARCH_URL", "")
 SEARCH_TIMEOUT = float(os.environ.get("SEARCH_TIMEOUT", "1.0"))
 # After a failure, seconds the cluster is left alone (the database answers) before it is tried again.
 SEARCH_RETRY_AFTER = float(os.environ.get("SEARCH_RETRY_AFTER", "5"))
+# Seconds a process keeps the editors' synonyms before reading them again (every worker sees a change).
+SEARCH_FRESHNESS_SECONDS = 1.0
+# Log each search (normalised words, anonymous session digest) for the reports and the dashboard.
+SEARCH_LOG_QUERIES = True
 # Index names carry the environment: <prefix>-pages-<lang> (alias) → <prefix>-pages-<lang>-<timestamp>.
 SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "portal")
 # A surge (search/surges.py): this many times the usual searches of that hour, and at least this many.
@@ -313,6 +317,8 @@ PORTAL_LANGUAGE_NAMES = {"fr": _("Français"), "en": _("English")}
 # Tracked requests (forms app): attachments are stored here, outside MEDIA_ROOT, never served.
 REQUESTS_PRIVATE_ROOT = BASE_DIR / "private"
 REQUESTS_REFERENCE_PREFIX = "RAE"
+# The citizens' address of the portal in e-mails (private links, surveys); the admin's by default.
+REQUESTS_SITE_URL = os.environ.get("REQUESTS_SITE_URL", "") or WAGTAILADMIN_BASE_URL
 # The e-mailed private link shows personal data while the request is open, then this many
 # days after it is closed; afterwards the citizen confirms the e-mail or phone again.
 REQUESTS_PRIVATE_LINK_DAYS = 90

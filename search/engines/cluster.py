@@ -71,11 +71,9 @@ class ClusterEngine(IndexLifecycle, SearchEngine):
     ):
         self.config = ClusterConfig.from_url(url)
         self.name = self.config.flavour
-        self.timeout = float(timeout if timeout is not None else getattr(settings, "SEARCH_TIMEOUT", 1.0))
-        self.prefix = prefix or getattr(settings, "SEARCH_INDEX_PREFIX", "portal")
-        self.retry_after = float(
-            retry_after if retry_after is not None else getattr(settings, "SEARCH_RETRY_AFTER", 5.0)
-        )
+        self.timeout = float(timeout if timeout is not None else settings.SEARCH_TIMEOUT)
+        self.prefix = prefix or settings.SEARCH_INDEX_PREFIX
+        self.retry_after = float(retry_after if retry_after is not None else settings.SEARCH_RETRY_AFTER)
         self.client_options = client_options or {}
         self._cluster: Cluster | None = None
         self._down_until = 0.0

@@ -22,7 +22,7 @@ _cluster_engines: dict[str, SearchEngine] = {}
 
 def search_url() -> str:
     # The setting reads the environment (portal.settings.base); "" forces the database engine.
-    return getattr(settings, "SEARCH_URL", "")
+    return settings.SEARCH_URL
 
 
 def cluster_engine(url: str | None = None) -> SearchEngine | None:

@@ -36,7 +36,7 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--cluster",
-            default=getattr(settings, "SEARCH_URL", "") or os.environ.get("SEARCH_URL", ""),
+            default=settings.SEARCH_URL or os.environ.get("SEARCH_URL", ""),
             help="The cluster's SEARCH_URL (opensearch://… or elasticsearch://…); default SEARCH_URL.",
         )
         parser.add_argument("--quiet-misses", action="store_true")
