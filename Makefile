@@ -54,7 +54,9 @@ format: install ## Reformat the code with ruff
 
 messages: install ## Update and compile the French and English catalogues of every app
 	for app in portal home knowledge search forms; do \
-		(cd $$app && ../$(PY) ../manage.py makemessages -l fr -l en --no-obsolete >/dev/null && ../$(PY) ../manage.py compilemessages >/dev/null); \
+		(cd $$app && ../$(PY) ../manage.py makemessages -l fr -l en --no-obsolete >/dev/null && \
+			{ [ ! -d static ] || ../$(PY) ../manage.py makemessages -d djangojs -l fr -l en --no-obsolete --ignore 'static/requests/dashboard/chart.umd.min.js' >/dev/null; } && \
+			../$(PY) ../manage.py compilemessages >/dev/null); \
 	done
 
 bench-search: install ## Search latency p50/p95 at 1,000 and 10,000 answers: database and OpenSearch engines vs stock Wagtail, on SQLite and PostgreSQL

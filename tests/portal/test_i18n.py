@@ -172,3 +172,17 @@ def test_answer_pages_speak_their_language(client, answer_pair):
 def test_service_page_pluralises_its_delay_in_french(client, service_page):
     html = client.get(service_page.url).content.decode()
     assert "10 jours" in html and "Délai de service" in html and "Frais" in html
+
+
+@pytest.mark.django_db
+def test_javascript_strings_come_from_the_catalogues(client):
+    """The instant answers' strings: the djangojs catalogue, complete, served per language."""
+    po = settings.BASE_DIR / "portal" / "locale" / "fr" / "LC_MESSAGES" / "djangojs.po"
+    entries = read_po(po)
+    assert entries and all(all(translations(entry)) for entry in entries)
+    french = client.get("/fr/jsi18n/")
+    assert french.status_code == 200 and "public" in french["Cache-Control"]
+    assert "Voir tous les r\\u00e9sultats" in french.content.decode()
+    assert "Voir tous" not in client.get("/en/jsi18n/").content.decode()
+    script = (settings.BASE_DIR / "portal" / "static" / "js" / "instant-answers.js").read_text()
+    assert "Réponses suggérées" not in script  # no dictionary of its own

@@ -12,21 +12,17 @@
   var DELAY_MS = 200;
   var MIN_LENGTH = 3;
   var LANG = (document.documentElement.getAttribute("lang") || "fr").slice(0, 2);
-  var TEXT = {
-    fr: {
-      heading: "Réponses suggérées",
-      none: "Aucune réponse suggérée pour l’instant. Appuyez sur Entrée pour lancer la recherche.",
-      count: function (n) { return n === 1 ? "1 réponse suggérée" : n + " réponses suggérées"; },
-      all: "Voir tous les résultats"
-    },
-    en: {
-      heading: "Suggested answers",
-      none: "No suggested answer yet. Press Enter to search.",
-      count: function (n) { return n === 1 ? "1 suggested answer" : n + " suggested answers"; },
-      all: "See all results"
-    }
+  // Strings from Django's JavaScript catalogue (/fr/jsi18n/, loaded before this file); English
+  // if it could not be loaded.
+  var _ = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var format = window.interpolate || function (text, values) { return text.replace("%s", values[0]); };
+  var t = {
+    heading: _("Suggested answers"),
+    none: _("No suggested answer yet. Press Enter to search."),
+    count: function (n) { return format(ngettext("%s suggested answer", "%s suggested answers", n), [n]); },
+    all: _("See all results")
   };
-  var t = TEXT[LANG] || TEXT.fr;
 
   function setup(form, index) {
     var input = form.querySelector("input[type=search], input[type=text], textarea");
