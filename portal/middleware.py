@@ -7,7 +7,10 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from forms.open311.serializers import JSON, XML, error_response
+
 API_PREFIX = "/api/"
+OPEN311_PREFIX = "/open311/"
 
 
 class MethodNotAllowedMiddleware:
@@ -66,7 +69,11 @@ class RequestSizeLimitMiddleware:
         language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
         with translation.override(language):
             megabytes = limit // (1024 * 1024)
-            if request.path.startswith(API_PREFIX):
+            if request.path.startswith(OPEN311_PREFIX):  # the GeoReport error body, in the asked format
+                fmt = JSON if request.path.endswith(".json") else XML
+                message = _("The request is too large (at most %(mb)s MB).") % {"mb": megabytes}
+                response = error_response(fmt, 413, message)
+            elif request.path.startswith(API_PREFIX):
                 message = _("The request is too large (at most %(mb)s MB).") % {"mb": megabytes}
                 response = JsonResponse({"error": message}, status=413)
             else:

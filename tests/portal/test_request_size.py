@@ -54,3 +54,20 @@ def test_the_api_says_it_in_json(portal):
 @pytest.mark.django_db
 def test_three_attachments_of_10_mb_still_fit(settings):
     assert settings.PORTAL_MAX_REQUEST_BYTES > 3 * 10 * 1024 * 1024 + 64 * 1024
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("extension", ["json", "xml"])
+def test_open311_says_it_in_its_own_error_format(portal, extension):
+    response = Client().generic(
+        "POST",
+        f"/open311/v2/requests.{extension}",
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH=str(40 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    if extension == "json":
+        [error] = response.json()
+        assert error["code"] == 413 and "32 Mo" in error["description"]
+    else:
+        assert response.text.startswith("<?xml") and "<code>413</code>" in response.text
