@@ -7,9 +7,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from knowledge.models import Department
 
 from .models import TRANSITIONS, Channel, RequestType, Status
 from .retention import RETENTION_YEARS
@@ -403,6 +407,22 @@ class IntakeForm(forms.Form):
         return cleaned
 
 
+class DepartmentChoiceField(forms.ModelChoiceField):
+    """Each department once (its French row, which requests point to), named in the reader's
+    language when it is translated."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.names: dict = {}
+
+    def names_in(self, language: str) -> None:
+        translated = Department.objects.filter(locale__language_code=language)
+        self.names = dict(translated.values_list("translation_key", "name"))
+
+    def label_from_instance(self, obj):
+        return self.names.get(obj.translation_key) or obj.name
+
+
 class HandleForm(forms.Form):
     """Everything a handler does to a request in one form: status, note, routing."""
 
@@ -413,7 +433,7 @@ class HandleForm(forms.Form):
         required=False,
         initial=True,
     )
-    department = forms.ModelChoiceField(label=_("Department"), queryset=None, required=False)
+    department = DepartmentChoiceField(label=_("Department"), queryset=None, required=False)
     assignee = forms.ModelChoiceField(label=_("Assigned to"), queryset=None, required=False)
     expected_on = forms.DateField(
         label=_("New expected date"),
@@ -441,6 +461,7 @@ class HandleForm(forms.Form):
             (value, label) for value, label in Status.choices if value in allowed
         ]
         self.fields["department"].queryset = departments
+        self.fields["department"].names_in(translation.get_language() or settings.LANGUAGE_CODE)
         self.fields["department"].initial = citizen_request.department_id
         self.fields["assignee"].queryset = assignees
         self.fields["assignee"].initial = citizen_request.assignee_id

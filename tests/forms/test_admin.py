@@ -4,9 +4,13 @@ import pytest
 
 from django.core import mail
 
+from wagtail.users.models import UserProfile
+
+from forms.defaults import install_default_request_types
 from forms.models import Attachment, CitizenRequest, RequestEvent, RequestType
 from forms.services import request_submit
 from forms.uploads import check_upload
+from knowledge.models import Department
 
 from .conftest import VALID_DATA, png_upload, staff_member
 
@@ -121,3 +125,20 @@ def test_request_types_are_managed_in_the_admin(client, admin_user):
     assert listing.status_code == 200 and "Nid-de-poule" in listing.text
     pothole = RequestType.objects.get(slug="nid-de-poule")
     assert client.get(f"/admin/request_types/edit/{pothole.pk}/").status_code == 200
+
+
+def test_the_reassignment_list_names_each_department_once_in_the_staff_language(client, admin_user, portal):
+    install_default_request_types()  # with the English locale of `portal`: both languages' rows
+    citizen_request, _ = request_submit(
+        request_type=RequestType.objects.get(slug="nid-de-poule"), data=VALID_DATA
+    )
+    french = citizen_request.department
+    english = Department.objects.get(translation_key=french.translation_key, locale__language_code="en")
+    UserProfile.get_for_user(admin_user).__class__.objects.filter(user=admin_user).update(
+        preferred_language="en"
+    )
+    client.force_login(admin_user)
+    page = client.get(f"/admin/requests_queue/edit/{citizen_request.pk}/").content.decode()
+    select = page[page.index('name="department"') : page.index("</select>", page.index('name="department"'))]
+    assert f">{english.name}</option>" in select and f">{french.name}</option>" not in select
+    assert select.count("<option") == Department.objects.filter(locale__language_code="fr").count() + 1
