@@ -1,9 +1,9 @@
 """Editors' reports: answers due for review, and what citizens think of each page."""
 
-import calendar
 import datetime
 
 import django_filters
+from dateutil.relativedelta import relativedelta
 
 from django import forms
 from django.conf import settings
@@ -35,10 +35,7 @@ def review_after_months() -> int:
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` calendar months earlier (31 March minus one month is 28/29 February)."""
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day - relativedelta(months=months)
 
 
 def review_cutoff(*, months: int, today: datetime.date | None = None) -> datetime.date:
