@@ -48,7 +48,7 @@ class Command(BaseCommand):
         if not database_url.startswith(("postgres://", "postgresql://")):
             raise CommandError("The benchmark runs on PostgreSQL: give a postgres:// URL.")
         self.recreate_database(database_url)
-        env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "forms.bench_settings"}
+        env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "portal.settings.bench"}
         manage = [sys.executable, str(ROOT / "manage.py")]
         started = time.perf_counter()
         self.stdout.write("migrating a fresh database…")

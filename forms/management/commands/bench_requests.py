@@ -1,7 +1,7 @@
 """`make bench-requests`: N submissions from C concurrent clients against a served portal on PostgreSQL.
 
 Creates a fresh database, migrates it, serves the portal on loopback (gunicorn,
-threaded workers, `forms.bench_settings`), then each client does what a browser does: GET the
+threaded workers, `portal.settings.bench`), then each client does what a browser does: GET the
 form (CSRF cookie + one-time submission token), POST it, follow nothing. Prints a table.
 """
 
@@ -56,7 +56,7 @@ class Command(BaseCommand):
         if not database_url.startswith(("postgres://", "postgresql://")):
             raise CommandError("The benchmark runs on PostgreSQL: give a postgres:// URL.")
         self.recreate_database(database_url)
-        env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "forms.bench_settings"}
+        env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "portal.settings.bench"}
         manage = [sys.executable, str(ROOT / "manage.py")]
         self.stdout.write("migrating a fresh database…")
         subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)  # noqa: S603
