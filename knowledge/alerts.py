@@ -122,25 +122,31 @@ def alerts_now(language: str) -> tuple[list[ShownAlert], datetime.datetime | Non
     return state
 
 
-def topic_keys_of(page) -> set:
-    """The translation keys of the topics `page` belongs to (itself if it is a topic)."""
-    if not isinstance(page, Page) or not page.pk:
+def topic_keys_of(*pages) -> set:
+    """The translation keys of the topics the pages belong to (a topic belongs to itself)."""
+    paths = {
+        page.path[:end]
+        for page in pages
+        if isinstance(page, Page) and page.pk
+        for end in range(Page.steplen, len(page.path) + 1, Page.steplen)
+    }
+    if not paths:
         return set()
-    paths = [page.path[:end] for end in range(Page.steplen, len(page.path) + 1, Page.steplen)]
-    ancestors = TopicPage.objects.filter(path__in=paths)
-    return set(ancestors.values_list("translation_key", flat=True))
+    return set(TopicPage.objects.filter(path__in=paths).values_list("translation_key", flat=True))
 
 
 def alerts_for_page(
-    *, page=None, hidden: set[str] | None = None, language: str | None = None
+    *, page=None, result_ids=(), hidden: set[str] | None = None, language: str | None = None
 ) -> list[ShownAlert]:
-    """The alerts a citizen page shows: site-wide ones, and a topic's own on that topic's pages."""
+    """The alerts a citizen page shows: site-wide ones, and a topic's own on that topic's pages
+    and on search results that hold one of its answers (`result_ids`)."""
     hidden = hidden or set()
     shown, _next = alerts_now(language or current_language())
     topic_ids = {alert.topic_id for alert in shown if alert.topic_id}
     in_topics = set()
-    if topic_ids and page is not None:
-        keys = topic_keys_of(page)
+    if topic_ids and (page is not None or result_ids):
+        results = list(Page.objects.filter(pk__in=list(result_ids)[:20]).only("path")) if result_ids else []
+        keys = topic_keys_of(page, *results)
         topics = TopicPage.objects.filter(pk__in=topic_ids, translation_key__in=keys)
         in_topics = set(topics.values_list("pk", flat=True))
     return [

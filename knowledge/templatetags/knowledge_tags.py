@@ -73,6 +73,12 @@ def service_jsonld(context, page, provider: str = "") -> str:
     return _jsonld(data)
 
 
+def result_ids_of(context) -> list[int]:
+    """The answers a search page lists (its `response`), for the alerts of their topics."""
+    response = context.get("response")
+    return [hit.id for hit in getattr(response, "results", None) or [] if getattr(hit, "id", None)]
+
+
 @register.inclusion_tag("knowledge/includes/alerts.html", takes_context=True)
 def site_alerts(context):
     """`{% site_alerts %}` at the top of every citizen page: the alerts shown now, in the page's
@@ -86,7 +92,9 @@ def site_alerts(context):
         setattr(request, page_cache.VALID_UNTIL_ATTRIBUTE, next_change)
     return {
         "language": language,
-        "alerts": alerts.alerts_for_page(page=page, hidden=hidden, language=language),
+        "alerts": alerts.alerts_for_page(
+            page=page, result_ids=result_ids_of(context), hidden=hidden, language=language
+        ),
         "next": request.get_full_path() if request is not None else "/",
     }
 

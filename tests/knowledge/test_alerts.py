@@ -141,3 +141,11 @@ def test_the_end_must_follow_the_start(portal):
     bad = Alert(message="x", locale=Locale.objects.get(language_code="fr"), starts_at=now, ends_at=now)
     with pytest.raises(ValidationError):
         bad.full_clean()
+
+
+def test_a_topic_alert_is_on_search_results_that_hold_its_answers(answer_pair, service_page):
+    french, _english = answer_pair
+    alert(topic=TopicPage.objects.get(pk=french.get_parent().pk))
+    with_answer = text(Client().get("/fr/recherche/", {"q": french.title}))
+    assert french.title in with_answer and MESSAGE in with_answer
+    assert MESSAGE not in text(Client().get("/fr/recherche/", {"q": service_page.title}))
