@@ -7,6 +7,7 @@ translations always find their original.
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +56,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -143,15 +145,43 @@ def parse_entry(line_number: int, raw: str) -> Entry:
     )
 
 
+# Bold text naming an online tool without a link usually means a link is
+# missing (« utilisez l'outil **Mon calendrier de collectes** »).
+BOLD = re.compile(r"\*\*([^*\n]+?)\*\*")
+TOOL_WORDS = re.compile(
+    r"\b(outils?|tools?|calendriers?|calendars?|cartes?|maps?|dossiers?|accounts?|pages?"
+    r"|portails?|portals?|formulaires?|forms?)\b",
+    re.IGNORECASE,
+)
+
+
+def missing_link_warnings(entry: Entry) -> list[str]:
+    """Bold phrases that look like the name of a tool but carry no link."""
+    texts = [entry.summary, entry.body, str(entry.service.get("how_to", ""))]
+    warnings = []
+    for text in texts:
+        for match in BOLD.finditer(text):
+            phrase = match.group(1)
+            if "](" in phrase or not TOOL_WORDS.search(phrase):
+                continue
+            if text[match.end() : match.end() + 2] == "](" or text[match.start() - 1 : match.start()] == "[":
+                continue
+            warnings.append(f"bold « {phrase.strip()} » looks like a tool without a link")
+    return warnings
+
+
 def read_entries(lines: Iterable[str], report: ImportReport) -> list[Entry]:
     entries = []
     for line_number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         try:
-            entries.append(parse_entry(line_number, raw))
+            entry = parse_entry(line_number, raw)
         except EntryError as error:
             report.errors.append((line_number, str(error)))
+            continue
+        entries.append(entry)
+        report.warnings.extend((line_number, message) for message in missing_link_warnings(entry))
     # Originals first, so that every translation finds the page it translates.
     return sorted(entries, key=lambda entry: (bool(entry.translation_of), entry.line_number))
 

@@ -95,6 +95,24 @@ def test_scripts_are_stripped_from_markdown(portal):
     assert "<script>" not in html and "javascript:" not in html
 
 
+def test_bold_tool_name_without_a_link_is_a_warning_not_an_error(portal, tmp_path, capsys):
+    lines = [
+        entry_line(source_id="warn-1-fr", body="Utilisez l'outil **Mon calendrier de collectes** en ligne."),
+        entry_line(
+            source_id="warn-2-fr",
+            body="Voyez **[Mon dossier](/fr/suivi/)** et les bacs **aux deux semaines**.",
+        ),
+    ]
+    report = import_lines(*lines)
+    assert report.ok and report.created == 2
+    assert [number for number, _message in report.warnings] == [1]
+    assert "Mon calendrier de collectes" in report.warnings[0][1]
+    path = tmp_path / "content.jsonl"
+    path.write_text(lines[0].replace("warn-1-fr", "warn-3-fr") + "\n", encoding="utf-8")
+    call_command("import_content", str(path))
+    assert "line 1: warning" in capsys.readouterr().err
+
+
 def test_command_exits_non_zero_when_a_line_fails(portal, tmp_path, capsys):
     path = tmp_path / "content.jsonl"
     path.write_text(entry_line(source_id="cmd-fr") + "\n" + "[]\n", encoding="utf-8")

@@ -31,6 +31,8 @@ class Command(BaseCommand):
         report = import_entries(lines, site=target, publish=publish, progress=progress)
         for line_number, message in report.errors:
             self.stderr.write(self.style.ERROR(f"line {line_number}: {message}"))
+        for line_number, message in report.warnings:
+            self.stderr.write(self.style.WARNING(f"line {line_number}: warning: {message}"))
         state = "published" if publish else "saved as drafts (use --publish to publish)"
         self.stdout.write(
             f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
