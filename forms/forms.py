@@ -9,6 +9,7 @@ from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -103,6 +104,14 @@ class CitizenRequestForm(forms.Form):
         label=_("Address or location"),
         max_length=300,
         help_text=_("Civic number and street, or the nearest intersection."),
+        # Suggestions from the city's address registry while typing (knowledge/address-suggest.js).
+        widget=forms.TextInput(
+            attrs={
+                "list": "address-suggestions",
+                "data-address-suggest": reverse_lazy("knowledge:addresses"),
+                "autocomplete": "street-address",
+            }
+        ),
     )
     occurred_on = forms.DateField(
         label=_("Date it happened"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -136,6 +145,8 @@ class CitizenRequestForm(forms.Form):
     website = forms.CharField(label=_("Leave this field empty"), required=False)
     submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=20)
     page = SourcePageField()
+    # Set once the citizen has seen the open requests near their address and sends theirs anyway.
+    nearby_seen = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, request_type: RequestType, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,6 +168,9 @@ class CitizenRequestForm(forms.Form):
         request_fields = [
             name for name in ("subject", "description", "address", "occurred_on") if name in self.fields
         ]
+        if "address" in request_fields:
+            index = request_fields.index("address") + 1
+            request_fields.insert(index, HTML('<datalist id="address-suggestions"></datalist>'))
         contact = Fieldset(
             _("How can we reach you?"),
             HTML(
@@ -195,6 +209,7 @@ class CitizenRequestForm(forms.Form):
             Div("website", css_class="requests-hp", aria_hidden="true"),
             "submission_token",
             "page",
+            "nearby_seen",
         )
 
     def clean_phone(self):
@@ -214,6 +229,22 @@ class CitizenRequestForm(forms.Form):
     @property
     def is_spam(self) -> bool:
         return bool(self.data.get("website"))
+
+
+class JoinForm(forms.Form):
+    """« Join this request »: the e-mail to tell of its updates, with consent (Law 25)."""
+
+    demande = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    email = forms.EmailField(
+        label=_("Your e-mail"),
+        help_text=_("Used only to tell you of this request's updates."),
+        error_messages={"required": _("Give your e-mail address to be told of the updates.")},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that the city uses my e-mail address to tell me of this request's updates."),
+        error_messages={"required": _("Your consent is needed to join the request.")},
+    )
 
 
 class LookupForm(forms.Form):

@@ -218,6 +218,19 @@ class CitizenRequest(models.Model):
     answer_notified_at = models.DateTimeField(
         _("told about the answer at"), null=True, blank=True, editable=False
     )
+    # The registry's address that the typed address matched (exactly one), and its coordinates:
+    # an intersection or a free description matches none and leaves these empty.
+    address_match = models.ForeignKey(
+        "knowledge.Address",
+        verbose_name=_("matched civic address"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True, editable=False, db_index=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("request")
@@ -427,6 +440,30 @@ class Attachment(models.Model):
         """The name to download under: the extension of the type detected on upload, whatever the
         citizen named the file (names saved before this rule included)."""
         return safe_filename(self.original_name, self.content_type)
+
+
+class RequestFollower(models.Model):
+    """A citizen who joined a request instead of sending the same one: told of its public updates.
+
+    Their e-mail stays private (never shown to the requester nor in the queue) and is destroyed
+    with the request's personal data."""
+
+    request = models.ForeignKey(
+        CitizenRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="followers"
+    )
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="fr")
+    consent_at = models.DateTimeField(_("consent given at"), default=timezone.now)
+    created_at = models.DateTimeField(_("joined at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("citizen who joined")
+        verbose_name_plural = _("citizens who joined")
+        ordering = ["created_at"]
+        constraints = [models.UniqueConstraint(fields=["request", "email"], name="one_follower_per_email")]
+
+    def __str__(self):
+        return f"{self.request} · {self.pk}"
 
 
 class OutgoingEmail(models.Model):

@@ -11,7 +11,15 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Attachment, CitizenRequest, Escalation, OutgoingEmail, RequestEvent, Status
+from .models import (
+    Attachment,
+    CitizenRequest,
+    Escalation,
+    OutgoingEmail,
+    RequestEvent,
+    RequestFollower,
+    Status,
+)
 
 RETENTION_YEARS = 3
 FINISHED_STATUSES = [Status.RESOLVED, Status.CLOSED]
@@ -36,7 +44,12 @@ def request_personal_data_purge(*, citizen_request: CitizenRequest) -> None:
     Escalation.objects.filter(request=citizen_request).update(
         reason=PURGED_TEXT, expectation="", conclusion=PURGED_TEXT, notes=""
     )
+    # The citizens who joined it: their e-mail addresses go with the requester's.
+    RequestFollower.objects.filter(request=citizen_request).delete()
     citizen_request.name = citizen_request.email = citizen_request.phone = citizen_request.address = ""
+    # The matched address and its coordinates would point at the citizen's home.
+    citizen_request.address_match = None
+    citizen_request.latitude = citizen_request.longitude = None
     citizen_request.subject = citizen_request.description = PURGED_TEXT
     citizen_request.personal_data_purged_at = timezone.now()
     citizen_request.save()

@@ -26,6 +26,7 @@ from .models import (
     RequestType,
     Status,
 )
+from .nearby import address_match_for, followers_email_queue
 from .outbox import email_render, email_store
 from .references import generate_reference
 from .uploads import safe_filename
@@ -122,6 +123,8 @@ def request_submit(
     }
     if not (fields["email"] or fields["phone"]):
         raise ValidationError(_("Give an e-mail address or a phone number so that we can reach you."))
+    # Exactly one registry address: stored with its coordinates; an intersection stays free text.
+    match = address_match_for(fields["address"])
     citizen_request = CitizenRequest(
         request_type=request_type,
         department=request_type.department,
@@ -135,6 +138,9 @@ def request_submit(
         submission_token=submission_token or None,
         created_by=created_by,
         source_page=source_page,
+        address_match=match,
+        latitude=match.latitude if match else None,
+        longitude=match.longitude if match else None,
         **fields,
     )
     for _attempt in range(REFERENCE_ATTEMPTS):
@@ -357,7 +363,13 @@ def request_late_notice(*, citizen_request: CitizenRequest, today: datetime.date
 def email_queue(
     *, citizen_request: CitizenRequest, kind: str, context: dict | None = None
 ) -> OutgoingEmail | None:
-    """Stores the citizen's e-mail, in their language, in the outbox (same transaction as the change)."""
+    """Stores the citizen's e-mail, in their language, in the outbox (same transaction as the change);
+    the citizens who joined the request are told of its public updates too (`forms.nearby`)."""
+    followers_email_queue(
+        citizen_request=citizen_request,
+        kind=kind,
+        event=citizen_request.public_events().exclude(kind=RequestEvent.Kind.CITIZEN_INFO).last(),
+    )
     if not citizen_request.email:
         return None
     with translation.override(citizen_request.language):

@@ -23,6 +23,9 @@ urlpatterns = [
         views.request_confirmation,
         name="confirmation",
     ),
+    # Before the type's form: "join" is not a request type.
+    path(pgettext_lazy("url", "request/join/"), views.request_join, name="join"),
+    path(pgettext_lazy("url", "request/joined/"), views.request_joined, name="joined"),
     path(pgettext_lazy("url", "request/<slug:slug>/"), views.request_form, name="form"),
     path(pgettext_lazy("url", "status/"), views.status_lookup, name="status"),
     path(pgettext_lazy("url", "status/add/"), views.status_addition, name="status_addition_verified"),

@@ -31,6 +31,7 @@ from .forms import (
     CitizenRequestForm,
     DescribeForm,
     EscalationRequestForm,
+    JoinForm,
     LookupForm,
     ReopenForm,
     SurveyForm,
@@ -38,6 +39,7 @@ from .forms import (
     normalise_phone,
 )
 from .models import CitizenRequest, Escalation, RequestType, Status, SuggestionEvent
+from .nearby import address_match_for, request_follower_join, request_from_join_token, requests_nearby
 from .ombudsman import escalation_deadline, escalation_eligibility, escalation_submit
 from .references import parse_reference
 from .reopen import ReopenState, new_request_url, reopen_deadline, reopen_state, request_reopen
@@ -194,8 +196,17 @@ def describe_step(request, request_type):
     return render_request_form(request, request_type, form, suggestions=suggestions)
 
 
-def render_request_form(request, request_type, form, *, suggestions=(), limit=None, status=200):
-    context = {"request_type": request_type, "form": form, "suggestions": suggestions, "limit": limit}
+def render_request_form(
+    request, request_type, form, *, suggestions=(), limit=None, status=200, nearby=(), join_email=""
+):
+    context = {
+        "request_type": request_type,
+        "form": form,
+        "suggestions": suggestions,
+        "limit": limit,
+        "nearby": nearby,
+        "join_email": join_email,
+    }
     return render(request, "requests/request_form.html", context, status=status)
 
 
@@ -217,6 +228,13 @@ def submit_step(request, request_type):
     if not form.is_valid():
         return render_request_form(request, request_type, form, status=400)
     data = form.cleaned_data
+    nearby = nearby_for(request_type, data)
+    if nearby:
+        # Before a duplicate: the open requests of this type around this address, to join one.
+        seen = request.POST.copy()
+        seen["nearby_seen"] = "1"
+        form = CitizenRequestForm(seen, request_type=request_type)
+        return render_request_form(request, request_type, form, nearby=nearby, join_email=data.get("email"))
     source_page = Page.objects.filter(pk=data.get("page")).first() if data.get("page") else None
     try:
         citizen_request, _created = request_submit(
@@ -231,6 +249,45 @@ def submit_step(request, request_type):
         form.add_error(None, error)
         return render_request_form(request, request_type, form, status=400)
     return redirect("requests:confirmation", token=status_token(citizen_request))
+
+
+def nearby_for(request_type: RequestType, data: dict) -> list:
+    """Open requests near the matched address, for a service request not yet shown them."""
+    if data.get("nearby_seen") or request_type.category != RequestType.Category.SERVICE:
+        return []
+    match = address_match_for(data.get("address") or "")
+    if match is None:
+        return []
+    return requests_nearby(request_type=request_type, latitude=match.latitude, longitude=match.longitude)
+
+
+@require_POST
+@csrf_protect
+def request_join(request):
+    """« Join this request » instead of sending the same one: told of its updates by e-mail."""
+    form = JoinForm(request.POST)
+    limit = limit_check(request, "join")
+    if limit.exceeded:
+        return render(request, "requests/join.html", {"form": form, "limit": limit}, status=429)
+    if not form.is_valid():
+        return render(request, "requests/join.html", {"form": form}, status=400)
+    citizen_request = request_from_join_token(form.cleaned_data["demande"])
+    if citizen_request is None:
+        form.add_error(None, _("This request can no longer be joined: go back to the form and try again."))
+        return render(request, "requests/join.html", {"form": form}, status=400)
+    try:
+        request_follower_join(
+            citizen_request=citizen_request, email=form.cleaned_data["email"], language=language()
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return render(request, "requests/join.html", {"form": form}, status=400)
+    return redirect("requests:joined")
+
+
+@require_safe
+def request_joined(request):
+    return render(request, "requests/joined.html")
 
 
 def request_from_token(token: str) -> CitizenRequest | None:

@@ -14,7 +14,8 @@ from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery, TextChoices
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, TextChoices
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -35,7 +36,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
-from knowledge.models import Department
+from knowledge.models import Department, Sector
 from portal.business_days import add_business_days
 
 from .forms import HandleForm, IntakeForm
@@ -47,6 +48,7 @@ from .models import (
     DepartmentTeam,
     Escalation,
     RequestEvent,
+    RequestFollower,
     RequestType,
     Status,
 )
@@ -154,6 +156,26 @@ def attention_of(citizen_request) -> str:
     return ""
 
 
+def sector_choices():
+    """Every sector of the registry, as « kind:code » (collection, snow, district…)."""
+    return [
+        (f"{sector.kind}:{sector.code}", f"{sector.name} ({sector.kind})")
+        for sector in Sector.objects.order_by("kind", "name")
+    ]
+
+
+FOLLOWERS_COUNT = Coalesce(
+    Subquery(
+        RequestFollower.objects.filter(request=OuterRef("pk"))
+        .values("request")
+        .annotate(count=Count("pk"))
+        .values("count")[:1],
+        output_field=IntegerField(),
+    ),
+    0,
+)
+
+
 class QueueFilterSet(WagtailFilterSet):
     attention = django_filters.ChoiceFilter(
         label=gettext_lazy("Needs attention"), choices=Attention.choices, method="filter_attention"
@@ -170,10 +192,20 @@ class QueueFilterSet(WagtailFilterSet):
         label=gettext_lazy("Department"), queryset=departments_in_queue
     )
     overdue = django_filters.BooleanFilter(label=gettext_lazy("Overdue"), method="filter_overdue")
+    sector = django_filters.ChoiceFilter(
+        label=gettext_lazy("Sector"), choices=sector_choices, method="filter_sector"
+    )
 
     class Meta:
         model = CitizenRequest
         fields = ["status", "request_type", "channel", "department"]
+
+    def filter_sector(self, queryset, name, value):
+        """Requests whose matched address is in that sector (`Address.sectors[kind] == code`)."""
+        kind, _sep, code = (value or "").partition(":")
+        if not kind or not code:
+            return queryset
+        return queryset.filter(**{f"address_match__sectors__{kind}": code})
 
     def filter_overdue(self, queryset, name, value):
         late = Q(status__in=OPEN_STATUSES, expected_on__lt=timezone.localdate())
@@ -212,7 +244,7 @@ class QueueIndexView(IndexView):
         visible = self.permission_policy.instances_user_has_any_permission_for(
             self.request.user, QUEUE_ACTIONS
         )
-        return with_attention(visible)
+        return with_attention(visible).annotate(followers_count=FOLLOWERS_COUNT)
 
 
 class PolicyScopedMixin:
@@ -362,6 +394,7 @@ class HandleView(ServiceFormMixin, PolicyScopedMixin, EditView):
             events=self.object.events.select_related("actor").order_by("created_at", "pk"),
             show_personal=can_see_personal_data(self.request.user, self.object),
             survey_answer=getattr(self.object, "survey_answer", None),  # None until answered
+            followers_count=self.object.followers.count(),  # how many, never who
             **kwargs,
         )
 
@@ -479,6 +512,7 @@ class CitizenRequestViewSet(ModelViewSet):
         Column("assignee", label=gettext_lazy("Assigned to"), accessor=assignee_name),
         ExpectedDateColumn("expected_on", label=gettext_lazy("Expected by"), sort_key="expected_on"),
         AttentionColumn("attention", label=gettext_lazy("Attention")),
+        Column("followers_count", label=gettext_lazy("Joined"), sort_key="followers_count"),
         DateColumn("submitted_at", label=gettext_lazy("Submitted"), sort_key="submitted_at"),
     ]
 

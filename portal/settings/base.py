@@ -179,6 +179,7 @@ PORTAL_RATE_LIMITS = {
     "escalate": (5, 3600),  # reviews asked of the ombudsman by a citizen (sent or not)
     "address": (120, 3600),  # address look-ups and suggestions (a public registry, not to be scraped)
     "open311": (300, 3600),  # Open311 POST requests per API key (wrong keys: per address)
+    "join": (10, 3600),  # "join this request" forms sent (valid or not)
 }
 RATELIMIT_IP_META_KEY = "portal.client_ip.client_ip"
 RATELIMIT_USE_CACHE = "default"
@@ -322,6 +323,8 @@ REQUESTS_SITE_URL = os.environ.get("REQUESTS_SITE_URL", "") or WAGTAILADMIN_BASE
 # The e-mailed private link shows personal data while the request is open, then this many
 # days after it is closed; afterwards the citizen confirms the e-mail or phone again.
 REQUESTS_PRIVATE_LINK_DAYS = 90
+# "Nearby requests": open requests of the same type within this distance of the matched address.
+REQUESTS_NEARBY_METRES = int(os.environ.get("REQUESTS_NEARBY_METRES", "100"))
 # A resolved request can be reopened by the citizen (private status page or survey) this many
 # days after its resolution; `follow_up` then closes it, and a follow-up is a new request.
 REQUESTS_REOPEN_DAYS = 30
