@@ -38,19 +38,21 @@ endif
 test: install ## Lint, checks and the whole test suite on SQLite and PostgreSQL, with a real browser
 	bash tests/run-all.sh
 
-test-fast: install ## Lint and the tests that need no service (SQLite, no browser, PostgreSQL, Redis or OpenSearch), on 2 processes
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+TEMPLATES = $(shell find portal home knowledge search forms -path '*/templates/*' -name '*.html')
+
+test-fast: lint ## Lint and the tests that need no service (SQLite, no browser, PostgreSQL, Redis or OpenSearch), on 2 processes
 	PORTAL_TEST_FAST=1 DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest -p no:cacheprovider -q -n 2 \
 		-m "not e2e and not postgres and not opensearch and not multiworker"
 
-lint: install ## ruff (lint + format check)
+lint: install ## ruff (Python lint + format check) and djhtml (templates' indentation)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check $(TEMPLATES)
 
-format: install ## Reformat the code with ruff
+format: install ## Reformat the code with ruff and the templates with djhtml
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml $(TEMPLATES)
 
 messages: install ## Update and compile the French and English catalogues of every app
 	for app in portal home knowledge search forms; do \

@@ -9,6 +9,8 @@ mkdir -p tmp
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+echo "== templates (djhtml)"
+find portal home knowledge search forms -path '*/templates/*' -name '*.html' -print0 | xargs -0 .venv/bin/djhtml --check
 
 echo "== Django checks"
 $PY manage.py check

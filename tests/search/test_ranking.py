@@ -71,3 +71,53 @@ def test_words_visitors_searched_and_clicked_are_read_without_personal_data(corp
     DatabaseEngine.forget()
     searched = DatabaseEngine().language_index("fr").searched
     assert searched == {stem("ecocentre", "fr"): MIN_SEARCHERS, stem("horaire", "fr"): MIN_SEARCHERS}
+
+
+def test_candidates_are_scored_alone_and_exactly_as_over_the_whole_index():
+    """The cluster engine scores only its candidates: same scores to the last bit, same order,
+    same total and did-you-mean as scoring every page and keeping the candidates."""
+    import numpy as np
+
+    from search.ranking import expand, score
+
+    index = index_of(
+        "collecte des ordures ménagères",
+        "collecte des matières recyclables",
+        "permis de piscine creusée",
+        "ordures et encombrants: la collecte",
+        "piscine municipale, horaires",
+        "collecte des feuilles mortes",
+    )
+    for text in ("collecte ordures", "colecte piscine", "piscine horaires collecte", "ordures"):
+        parsed = parse_query(text, language="fr")
+        expansion = expand(index, parsed)
+        everything, _used = score(index, parsed, expansion)
+        rows = np.array([0, 2, 3, 5])
+        alone, _used = score(index, parsed, expansion, rows=rows)
+        assert alone.tolist() == everything[rows].tolist()
+        for candidates, topic_id in (([1, 3, 4, 6], None), ([4, 1, 99], None), ([], None), ([1, 3], 5)):
+            masked = everything.copy()
+            masked[~np.isin(index.page_ids, candidates)] = 0.0
+            result = rank(index, parsed, limit=10, candidates=candidates, topic_id=topic_id)
+            if topic_id is not None:
+                assert result.hits == []  # no page is under that topic
+                continue
+            cutoff = masked.max() * 0.12
+            expected = sorted(
+                (int(index.page_ids[at]) for at in np.flatnonzero((masked >= cutoff) & (masked > 0))),
+                key=lambda page_id: (-masked[page_id - 1], page_id),
+            )
+            assert [hit.page_id for hit in result.hits] == expected
+            assert result.total == len(expected)
+
+
+def test_excerpts_are_the_same_from_cached_texts():
+    from search.highlight import excerpt, mark
+
+    body = "Les bacs sont vidés le lundi. La collecte des ordures a lieu le mardi!\n\nAppelez-nous."
+    for _ in range(2):  # the second time from the per-process cache of tokenised texts
+        assert (
+            excerpt(summary="Horaires.", body=body, stems={stem("ordures", "fr")}, language="fr")
+            == "La collecte des <mark>ordures</mark> a lieu le mardi!"
+        )
+        assert mark("Ordures & bacs", {stem("bacs", "fr")}, "fr") == "Ordures &amp; <mark>bacs</mark>"
