@@ -44,10 +44,12 @@ test-fast: lint ## Lint and the tests that need no service (SQLite, no browser, 
 	PORTAL_TEST_FAST=1 DJANGO_SETTINGS_MODULE=portal.settings.test $(VENV)/bin/pytest -p no:cacheprovider -q -n 2 \
 		-m "not e2e and not postgres and not opensearch and not multiworker"
 
-lint: install ## ruff (Python lint + format check) and djhtml (templates' indentation)
+lint: install ## ruff (Python lint + format check), djhtml (templates' indentation), eslint (JavaScript)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djhtml --check $(TEMPLATES)
+	@[ -x node_modules/.bin/eslint ] || npm ci --no-audit --no-fund --silent
+	node_modules/.bin/eslint .
 
 format: install ## Reformat the code with ruff and the templates with djhtml
 	$(VENV)/bin/ruff check --fix .

@@ -11,6 +11,9 @@ echo "== ruff"
 .venv/bin/ruff format --check .
 echo "== templates (djhtml)"
 find portal home knowledge search forms -path '*/templates/*' -name '*.html' -print0 | xargs -0 .venv/bin/djhtml --check
+echo "== JavaScript (eslint)"
+[ -x node_modules/.bin/eslint ] || npm ci --no-audit --no-fund --silent
+node_modules/.bin/eslint .
 
 echo "== Django checks"
 $PY manage.py check
