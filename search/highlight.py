@@ -26,13 +26,32 @@ def _keys(token: str, language: str) -> tuple[str, str]:
     return word, (stem(word, language) if len(word) >= 2 else "")
 
 
-def _marked_spans(text: str, stems: set[str], language: str) -> list[tuple[int, int, str]]:
-    spans = []
+# Texts are the same few thousand answers from one search to the next: each is tokenised,
+# folded and stemmed once per process, and only the comparison with the query's stems is
+# done per search. Bounded (a few tens of megabytes at most), so that a large corpus keeps
+# the texts of its most searched answers.
+@lru_cache(maxsize=10_000)
+def _tokens(text: str, language: str) -> tuple[tuple[int, int, str, str], ...]:
+    """(start, end, folded word, stem) of the words of `text` that can be marked."""
+    found = []
     for match in _TOKEN.finditer(text):
         word, word_stem = _keys(match.group(), language)
-        if word_stem and (word_stem in stems or word in stems):
-            spans.append((match.start(), match.end(), word_stem))
-    return spans
+        if word_stem:
+            found.append((match.start(), match.end(), word, word_stem))
+    return tuple(found)
+
+
+@lru_cache(maxsize=10_000)
+def _folded(text: str) -> str:
+    return fold(text)
+
+
+def _marked_spans(text: str, stems: set[str], language: str) -> list[tuple[int, int, str]]:
+    return [
+        (start, end, word_stem)
+        for start, end, word, word_stem in _tokens(text, language)
+        if word_stem in stems or word in stems
+    ]
 
 
 def mark(text: str, stems: Iterable[str], language: str) -> str:
@@ -47,8 +66,9 @@ def mark(text: str, stems: Iterable[str], language: str) -> str:
     return "".join(out)
 
 
-def _passages(text: str) -> list[str]:
-    return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()]
+@lru_cache(maxsize=4_000)
+def _passages(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in _SENTENCE_END.split(text) if part and part.strip())
 
 
 def _shorten(text: str, stems: set[str], language: str, length: int) -> str:
@@ -76,7 +96,7 @@ def excerpt(
     best, best_score = (summary or (candidates[0] if candidates else "")), 0.0
     prefixes = {value[:4] for value in stems if value}
     for position, passage in enumerate(candidates):
-        folded = fold(passage)
+        folded = _folded(passage)
         if not any(prefix in folded for prefix in prefixes):
             continue  # fast path: no word of this passage can match
         distinct = {span[2] for span in _marked_spans(passage, stems, language)}

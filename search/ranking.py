@@ -324,11 +324,36 @@ def spelling_slip(index: LanguageIndex, word: str, language: str) -> str | None:
 
 
 def score(
-    index: LanguageIndex, parsed: ParsedQuery, expansion: Expansion, *, typos: bool = True
+    index: LanguageIndex,
+    parsed: ParsedQuery,
+    expansion: Expansion,
+    *,
+    typos: bool = True,
+    rows: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[dict]]:
     """Scores by document position, and the stems each query word may match (for highlighting).
-    `typos=False` scores the query as typed (corrections left out), for did-you-mean."""
-    size = index.size
+    `typos=False` scores the query as typed (corrections left out), for did-you-mean.
+
+    `rows`: document positions, ascending (a cluster's candidates): only those are scored, and
+    the scores are by rank in `rows`. Each page's score is computed with the same operations
+    in the same order as over the whole index, so it is the same to the last bit; statistics
+    (idf) stay those of the whole index."""
+    if rows is None:
+        size = index.size
+
+        def postings(entry: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+            return entry
+
+    else:
+        size = len(rows)
+        local = np.full(index.size, -1, dtype=np.int64)
+        local[rows] = np.arange(size)
+
+        def postings(entry: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+            at = local[entry[0]]
+            kept = at >= 0
+            return at[kept], entry[1][kept]
+
     scores = np.zeros(size)
     sequence: list[dict[str, float]] = []  # stems of the first reading, for phrases
     used: list[dict[str, float]] = []
@@ -350,13 +375,15 @@ def score(
                     clause_idf = max(clause_idf, index.idf(len(index.postings[value][0])))
                 if len(alternatives) == 1:
                     ((value, weight),) = alternatives.items()
-                    positions, weights = index.postings[value]
-                    reading_scores[positions] += index.idf(len(positions)) * weight * weights
+                    entry = index.postings[value]
+                    positions, weights = postings(entry)
+                    reading_scores[positions] += index.idf(len(entry[0])) * weight * weights
                     continue
                 slot_scores = np.zeros(size)
                 for value, weight in alternatives.items():
-                    positions, weights = index.postings[value]
-                    contribution = index.idf(len(positions)) * weight * weights
+                    entry = index.postings[value]
+                    positions, weights = postings(entry)
+                    contribution = index.idf(len(entry[0])) * weight * weights
                     slot_scores[positions] = np.maximum(slot_scores[positions], contribution)
                 reading_scores += slot_scores
             clause_scores = (
@@ -377,10 +404,10 @@ def score(
                 entry = index.phrases.get(f"{first_stem} {second_stem}")
                 if entry is None:
                     continue
-                positions, weights = entry
+                positions, weights = postings(entry)
                 if best is None:
                     best = np.zeros(size)
-                idf = index.idf(len(positions)) * min(first_weight, second_weight) * PHRASE_WEIGHT
+                idf = index.idf(len(entry[0])) * min(first_weight, second_weight) * PHRASE_WEIGHT
                 best[positions] = np.maximum(best[positions], idf * weights)
         if best is not None:
             scores += best
@@ -457,26 +484,31 @@ def rank(
     if parsed.is_empty or not index.size:
         return result
     expansion = expansion or expand(index, parsed)
-    scores, used = score(index, parsed, expansion)
-    if topic_id is not None:
-        scores[index.topics != topic_id] = 0.0
+    rows = None
     if candidates is not None:
-        allowed = np.isin(index.page_ids, np.fromiter(candidates, dtype=np.int64))
-        scores[~allowed] = 0.0
+        # Only the candidates are scored: the other pages would score 0 and be left out.
+        rows = np.flatnonzero(np.isin(index.page_ids, np.fromiter(candidates, dtype=np.int64)))
+        if topic_id is not None:
+            rows = rows[index.topics[rows] == topic_id]
+    scores, used = score(index, parsed, expansion, rows=rows)
+    if topic_id is not None and rows is None:
+        scores[index.topics != topic_id] = 0.0
     result.suggestion = did_you_mean(index, parsed, expansion, scores, written=written)
     best = float(scores.max()) if scores.size else 0.0
     if best <= 0.0:
         return result
-    positions = np.flatnonzero(scores >= best * RELATIVE_CUTOFF)
-    result.total = int(positions.size)
+    # `found`: positions in `scores`; `documents`: the same pages' positions in the index.
+    found = np.flatnonzero(scores >= best * RELATIVE_CUTOFF)
+    documents = found if rows is None else rows[found]
+    result.total = int(found.size)
     # Best first; equal scores in page order, so that results are stable.
-    order = positions[np.lexsort((index.page_ids[positions], -scores[positions]))]
-    for position in order[offset : offset + limit]:
-        position = int(position)
+    order = np.lexsort((index.page_ids[documents], -scores[found]))
+    for at in order[offset : offset + limit]:
+        position = int(documents[at])
         result.hits.append(
             EngineHit(
                 page_id=int(index.page_ids[position]),
-                score=round(float(scores[position]), 4),
+                score=round(float(scores[found[at]]), 4),
                 matched_stems=matched_stems(index, position, used),
             )
         )

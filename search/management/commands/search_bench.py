@@ -216,11 +216,14 @@ class Command(BaseCommand):
                 stream = json.dumps(
                     [{"type": "text", "value": str(markdown_to_rich_text(body)), "id": str(uuid.uuid4())}]
                 )
-                rows.append((ids[page.path], summary[:600], stream, keywords[:500], "[]", now.date(), "", ""))
+                rows.append(
+                    (ids[page.path], summary[:600], stream, keywords[:500], "[]", "", now.date(), "", "")
+                )
             with connection.cursor() as cursor:
                 cursor.executemany(
-                    f"INSERT INTO {table} (page_ptr_id, summary, body, keywords, related, last_reviewed, "  # noqa: S608
-                    "source_id, source_hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                    f"INSERT INTO {table} (page_ptr_id, summary, body, keywords, related, "  # noqa: S608
+                    "related_source_ids, last_reviewed, source_id, source_hash) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
                     rows,
                 )
             prefix = {
