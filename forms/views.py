@@ -20,12 +20,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from wagtail.models import Page
 
 from portal.ratelimit import LimitCheck, limit_check
-from search.entry import SearchHit, instant_answer_text, search_pages
+from search.entry import SearchHit, instant_answer_text, log_search, parse_query, search_pages
 from search.jsonsafe import HTMLSafeJSONEncoder
 from search.views import clean_query  # logged text: no NUL, which PostgreSQL refuses
 
 from .additions import request_add_citizen_info
-from .dashboard.deflection import form_search_log
 from .forms import (
     CitizenAdditionForm,
     CitizenRequestForm,
@@ -97,15 +96,8 @@ def suggestions_for(
         logger.error("Search failed while suggesting answers: %s", type(error).__name__)
         return []
     if log:
-        # Logged as a form search, once per typing session (forms/dashboard/deflection.py).
-        form_search_log(
-            request=request,
-            query=query,
-            language=response.language,
-            results_count=response.total,
-            engine=response.engine,
-            duration_ms=response.duration_ms,
-        )
+        # The subject's words (not the description's), once per typing session (search.entry).
+        log_search(parse_query(query, language=response.language), response, request=request, source="form")
     if not (log and hits):
         return [Suggestion(hit) for hit in hits]
     shown = SuggestionEvent.objects.bulk_create(

@@ -26,8 +26,10 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.html import escape
 
 from . import result_cache
@@ -276,14 +278,26 @@ def _rank(
     response.suggestion = result.suggestion
 
 
+# Searches typed in the request form (source "form") this close together, by one session, are
+# one typing session: one row.
+TYPING_SECONDS = 30
+
+
 def log_search(
     parsed: ParsedQuery, response: SearchResponse, *, request=None, source: str = "page"
 ) -> int | None:
-    """Records the search for deflection analytics (normalised query, no personal data)."""
+    """Records the search for deflection analytics (normalised query, no personal data).
+
+    A search typed in the request form is logged once per typing session: the form row of the
+    same session digest and language logged less than `TYPING_SECONDS` ago whose words are a
+    prefix of these words, or extend them (the citizen corrected a letter), is updated (words,
+    results, time) instead of a new row."""
     from .models import QueryLog
 
     if not settings.SEARCH_LOG_QUERIES:
         return None
+    if source == "form":
+        return _form_search_log(QueryLog, parsed, response, request=request)
     entry = QueryLog.objects.create(
         query=parsed.normalised,
         language=response.language,
@@ -294,3 +308,40 @@ def log_search(
         source=source,
     )
     return entry.pk
+
+
+def _form_search_log(query_log, parsed: ParsedQuery, response: SearchResponse, *, request) -> int | None:
+    words = parsed.normalised[: query_log._meta.get_field("query").max_length]
+    if not words:
+        return None
+    digest = session_digest(request)
+    now = timezone.now()
+    recent = (
+        query_log.objects.filter(
+            source="form",
+            language=response.language,
+            session_digest=digest,
+            created_at__gte=now - timedelta(seconds=TYPING_SECONDS),
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("pk", "query")[:5]
+    )
+    for pk, previous in recent:
+        if words.startswith(previous) or previous.startswith(words):
+            query_log.objects.filter(pk=pk).update(
+                query=words,
+                results_count=response.total,
+                engine=response.engine,
+                duration_ms=response.duration_ms,
+                created_at=now,
+            )
+            return pk
+    return query_log.objects.create(
+        query=words,
+        language=response.language,
+        results_count=response.total,
+        engine=response.engine,
+        duration_ms=response.duration_ms,
+        session_digest=digest,
+        source="form",
+    ).pk

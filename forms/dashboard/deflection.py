@@ -4,7 +4,7 @@ The logs (no personal data: normalised words, an anonymous session digest, page 
 
 - `search.models.QueryLog`: one search; `source` says where it was typed: "page" (the search
   page), "api" (the JSON API) or "form" (the instant answers of the request form, logged by
-  `form_search_log` below);
+  `search.entry.log_search`);
 - `search.models.ClickLog`: a click on a result of a page search (linked to its QueryLog);
 - `forms.models.SuggestionEvent`: an answer suggested by the request form ("shown"), clicked
   ("clicked"), or that answered the citizen's question ("answered");
@@ -13,7 +13,7 @@ The logs (no personal data: normalised words, an anonymous session digest, page 
 Definitions (README, « Deflection »):
 
 - **A search** is one QueryLog row. A citizen pausing while typing in the request form does
-  not make several searches: `form_search_log` updates the row of the same session and
+  not make several searches: `search.entry.log_search` updates the row of the same session and
   language logged less than `TYPING_SECONDS` before when one query extends the other ("nid",
   "nid de p", "nid de poule" → one row holding "nid de poule"), instead of adding a row.
   Page and API searches are submitted, not typed live: each is a search.
@@ -38,7 +38,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import (
     Count,
     DateTimeField,
@@ -50,16 +49,12 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Trunc
-from django.utils import timezone
 
-from search.entry import session_digest
 from search.models import ClickLog, QueryLog
-from search.query import parse_query
 
 from ..models import Channel, CitizenRequest, SuggestionEvent
 
 WINDOW = timedelta(hours=24)
-TYPING_SECONDS = 30
 FORM, PAGE, API = "form", "page", "api"
 ENGAGED_KINDS = (SuggestionEvent.Kind.CLICKED, SuggestionEvent.Kind.ANSWERED)
 
@@ -70,56 +65,6 @@ def _after(field: str, delta: timedelta):
 
 def _before(field: str, delta: timedelta):
     return ExpressionWrapper(OuterRef(field) - Value(delta), output_field=DateTimeField())
-
-
-# Writing ---------------------------------------------------------------------------------------
-
-
-def form_search_log(
-    *, request, query: str, language: str, results_count: int, engine: str, duration_ms: float
-):
-    """Logs a search typed in the request form (source "form"), once per typing session.
-
-    The row of the same session digest and language logged less than `TYPING_SECONDS` ago
-    whose words are a prefix of these words, or extend them (the citizen corrected a letter),
-    is updated (words, results, time) instead of a new row. Returns the row's id, or None
-    when searches are not logged (`SEARCH_LOG_QUERIES`)."""
-    if not settings.SEARCH_LOG_QUERIES:
-        return None
-    words = parse_query(query, language=language).normalised[: QueryLog._meta.get_field("query").max_length]
-    if not words:
-        return None
-    digest = session_digest(request)
-    now = timezone.now()
-    recent = (
-        QueryLog.objects.filter(
-            source=FORM,
-            language=language,
-            session_digest=digest,
-            created_at__gte=now - timedelta(seconds=TYPING_SECONDS),
-        )
-        .order_by("-created_at", "-pk")
-        .values_list("pk", "query")[:5]
-    )
-    for pk, previous in recent:
-        if words.startswith(previous) or previous.startswith(words):
-            QueryLog.objects.filter(pk=pk).update(
-                query=words,
-                results_count=results_count,
-                engine=engine,
-                duration_ms=duration_ms,
-                created_at=now,
-            )
-            return pk
-    return QueryLog.objects.create(
-        query=words,
-        language=language,
-        results_count=results_count,
-        engine=engine,
-        duration_ms=duration_ms,
-        session_digest=digest,
-        source=FORM,
-    ).pk
 
 
 # Reading ---------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from forms.dashboard import deflection
 from forms.dashboard.deflection import Period
 from forms.models import RequestType, SuggestionEvent
 from forms.services import request_submit
+from search.entry import TYPING_SECONDS
 from search.models import ClickLog, QueryLog
 from tests.forms.conftest import VALID_DATA
 
@@ -152,7 +153,7 @@ def test_a_typing_session_in_the_request_form_is_logged_once(client, answer_pair
 
     # Other words: a new search; the same words after a pause longer than the typing window too.
     client.post("/fr/demande/suggestions/", {"q": "permis piscine", "type": "question"})
-    QueryLog.objects.update(created_at=timezone.now() - timedelta(seconds=deflection.TYPING_SECONDS + 5))
+    QueryLog.objects.update(created_at=timezone.now() - timedelta(seconds=TYPING_SECONDS + 5))
     client.post("/fr/demande/suggestions/", {"q": "permis piscine hors terre", "type": "question"})
     assert QueryLog.objects.filter(source="form").count() == 3
 
