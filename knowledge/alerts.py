@@ -136,12 +136,11 @@ def topic_keys_of(*pages) -> set:
 
 
 def alerts_for_page(
-    *, page=None, result_ids=(), hidden: set[str] | None = None, language: str | None = None
+    shown: list[ShownAlert], *, page=None, result_ids=(), hidden: set[str] | None = None
 ) -> list[ShownAlert]:
-    """The alerts a citizen page shows: site-wide ones, and a topic's own on that topic's pages
-    and on search results that hold one of its answers (`result_ids`)."""
+    """Of the alerts shown now (`alerts_now`), those a citizen page shows: site-wide ones, and a
+    topic's own on that topic's pages and on search results that hold one of its answers."""
     hidden = hidden or set()
-    shown, _next = alerts_now(language or current_language())
     topic_ids = {alert.topic_id for alert in shown if alert.topic_id}
     in_topics = set()
     if topic_ids and (page is not None or result_ids):

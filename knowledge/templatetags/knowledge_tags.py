@@ -87,14 +87,12 @@ def site_alerts(context):
     page = context.get("page")
     hidden = alerts.hidden_keys(request) if request is not None else set()
     language = alerts.current_language()
-    _shown, next_change = alerts.alerts_now(language)
+    shown, next_change = alerts.alerts_now(language)  # one read of the shared cache per page
     if request is not None:
         setattr(request, page_cache.VALID_UNTIL_ATTRIBUTE, next_change)
     return {
         "language": language,
-        "alerts": alerts.alerts_for_page(
-            page=page, result_ids=result_ids_of(context), hidden=hidden, language=language
-        ),
+        "alerts": alerts.alerts_for_page(shown, page=page, result_ids=result_ids_of(context), hidden=hidden),
         "next": request.get_full_path() if request is not None else "/",
     }
 
