@@ -57,6 +57,17 @@ def no_js_page(browser):
     context.close()
 
 
+def submit(tab, button) -> None:
+    """Clicks a button that posts a form and waits for the page the server answers with.
+
+    The live server has then finished the request and its after-commit work (e-mails), so the
+    test's own queries never race it on the shared in-memory SQLite database, whose table locks
+    do not wait.
+    """
+    with tab.expect_navigation():
+        button.click()
+
+
 def screenshot(tab, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

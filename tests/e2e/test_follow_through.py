@@ -10,7 +10,7 @@ from forms.defaults import install_default_request_types
 from forms.models import CitizenRequest, RequestType, Status
 from forms.services import request_change_status, request_submit, status_token
 from forms.survey import survey_token
-from tests.e2e.conftest import axe_violations, screenshot
+from tests.e2e.conftest import axe_violations, screenshot, submit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -55,8 +55,7 @@ def test_survey_reopen_and_answer_back(live_server, page, resolved_request):
         page.locator(f"input[name={question}][value='{score}']").check()
     page.locator("input[name=reopen]").check()
     page.locator("textarea[name=reopen_reason]").fill("Le trou est revenu après la pluie.")
-    page.locator("form button[type=submit]").click()
-    page.wait_for_load_state()
+    submit(page, page.locator("form button[type=submit]"))
     resolved_request.refresh_from_db()
     assert resolved_request.status == Status.REOPENED and resolved_request.reopen_count == 1
 
@@ -65,7 +64,6 @@ def test_survey_reopen_and_answer_back(live_server, page, resolved_request):
     assert page.locator("[data-status]").inner_text().strip() == "Rouverte"
     assert axe_violations(page) == [], "private status page"
     page.locator("textarea[name=text]").fill("Il est maintenant plus large, devant le numéro 40.")
-    page.locator("form[enctype='multipart/form-data'] button[type=submit]").click()
-    page.wait_for_load_state()
+    submit(page, page.locator("form[enctype='multipart/form-data'] button[type=submit]"))
     assert "Il est maintenant plus large" in page.content()
     assert CitizenRequest.objects.get(pk=resolved_request.pk).events.filter(kind="citizen_info").count() == 2

@@ -25,7 +25,7 @@ from forms.models import CitizenRequest, Escalation, RequestType, Status
 from forms.ombudsman import ombudsman_group
 from forms.services import request_submit
 from portal.business_days import add_business_days
-from tests.e2e.conftest import axe_violations, screenshot
+from tests.e2e.conftest import axe_violations, screenshot, submit
 from tests.forms.test_emails import free_port, start_server, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -122,8 +122,7 @@ def staff_sets_status(page, live_server, citizen_request, status: str, note: str
     page.select_option("select[name=status]", status)
     if note:
         page.fill("textarea[name=note]", note)
-    page.locator("form[method=post] button[type=submit]", has_text="Enregistrer").click()
-    page.wait_for_load_state()
+    submit(page, page.locator("form[method=post] button[type=submit]", has_text="Enregistrer"))
     assert CitizenRequest.objects.get(pk=citizen_request.pk).status == status
 
 
@@ -164,8 +163,7 @@ def test_from_a_late_notice_to_the_ombudsman_conclusions(live_server, page, smtp
         page.locator(f"input[name={question}][value='{score}']").check()
     page.locator("input[name=reopen]").check()
     page.locator("textarea[name=reopen_reason]").fill("Le trou est revenu après la pluie.")
-    page.locator("form button[type=submit]").click()
-    page.wait_for_load_state()
+    submit(page, page.locator("form button[type=submit]"))
     late_request.refresh_from_db()
     assert late_request.status == Status.REOPENED and late_request.reopen_count == 1
     _message, body = mail(smtp, "rouverte")  # the citizen's acknowledgement, with the new date
@@ -184,10 +182,12 @@ def test_from_a_late_notice_to_the_ombudsman_conclusions(live_server, page, smtp
     screenshot(page, "journey-ombudsman-form")
     page.fill("textarea[name=dissatisfaction]", "Personne n'est venu constater avant de fermer.")
     page.fill("textarea[name=expectation]", "Qu'une personne vienne voir.")
-    page.locator("form", has=page.locator("textarea[name=dissatisfaction]")).locator(
-        "button[type=submit]"
-    ).click()
-    page.wait_for_load_state()
+    submit(
+        page,
+        page.locator("form", has=page.locator("textarea[name=dissatisfaction]")).locator(
+            "button[type=submit]"
+        ),
+    )
     escalation = Escalation.objects.get(request=late_request)
     assert escalation.reference in page.content() and "Transmise à l'ombudsman" in page.content()
     _message, body = mail(smtp, escalation.reference)  # acknowledged, with the ombudsman's date
@@ -201,8 +201,7 @@ def test_from_a_late_notice_to_the_ombudsman_conclusions(live_server, page, smtp
     page.goto(f"{live_server.url}/admin/ombudsman/edit/{escalation.pk}/")
     assert axe_violations(page) == [], "the ombudsman's page"
     page.fill("textarea[name=conclusion]", CONCLUSION)
-    page.locator("button[name=action][value=conclude]").click()
-    page.wait_for_load_state()
+    submit(page, page.locator("button[name=action][value=conclude]"))
     escalation.refresh_from_db()
     assert escalation.status == Escalation.State.CONCLUDED
     message, body = mail(smtp, "ombudsman")

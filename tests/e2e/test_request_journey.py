@@ -10,7 +10,7 @@ from django.utils import translation
 
 from forms.defaults import install_default_request_types
 from forms.models import CitizenRequest
-from tests.e2e.conftest import axe_violations, screenshot
+from tests.e2e.conftest import axe_violations, screenshot, submit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -76,8 +76,7 @@ def test_request_journey(
     page.wait_for_url(re.compile(rf"/admin/requests_queue/edit/{citizen_request.pk}/"))
     page.locator("#id_status").select_option("in_progress")
     page.locator("#id_note").fill("Une équipe passera jeudi.")
-    page.locator("form button[type=submit]", has_text=re.compile("Enregistrer|Save")).click()
-    page.wait_for_load_state()
+    submit(page, page.locator("form button[type=submit]", has_text=re.compile("Enregistrer|Save")))
     citizen_request.refresh_from_db()
     assert citizen_request.status == "in_progress"
     screenshot(page, "request-admin")
@@ -96,8 +95,7 @@ def test_request_journey(
         assert "marie@example.org" not in tab.content()
         assert axe_violations(tab) == [], "status page"
         tab.get_by_label("Courriel ou téléphone donné avec la demande").fill("marie@example.org")
-        tab.get_by_role("button", name="Confirmer").click()
-        tab.wait_for_load_state()
+        submit(tab, tab.get_by_role("button", name="Confirmer"))
         assert tab.get_by_text("Une équipe passera jeudi.").is_visible()
         screenshot(tab, "request-status")
     finally:
