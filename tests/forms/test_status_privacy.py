@@ -11,6 +11,7 @@ from forms.models import CitizenRequest, RequestType, Status
 from forms.services import request_add_note, request_change_status, request_submit, status_token
 
 from .conftest import VALID_DATA
+from .links import private_link_references
 
 NOTE = "Bonjour Mme Tremblay, l'équipe passera mardi au 12, rue Principale."
 INTERNAL = "Voisin difficile, prévoir deux cols bleus."
@@ -48,7 +49,8 @@ def test_the_private_link_shows_the_note_text(client, handled):
     assert page.status_code == 200
     assert "Bonjour Mme Tremblay" in page.text and "Équipe en route." in page.text
     assert INTERNAL not in page.text
-    assert 'name="text"' in page.text and f'action="/fr/suivi/{status_token(handled)}/ajout/"' in page.text
+    assert 'name="text"' in page.text
+    assert private_link_references(page.text, 'action="/fr/suivi/', "ajout/") == [handled.reference]
 
 
 def test_after_confirming_the_contact_the_note_text_is_shown(client, handled):
@@ -58,7 +60,8 @@ def test_after_confirming_the_contact_the_note_text_is_shown(client, handled):
     assert confirmed.status_code == 200
     assert "Bonjour Mme Tremblay" in confirmed.text and INTERNAL not in confirmed.text
     # The form of a confirmed visitor carries the reference, never the private link's token.
-    assert 'action="/fr/suivi/ajout/"' in confirmed.text and status_token(handled) not in confirmed.text
+    assert 'action="/fr/suivi/ajout/"' in confirmed.text
+    assert private_link_references(confirmed.text, "/fr/suivi/") == []
     # Another visitor with the reference alone still sees no text.
     from django.test import Client
 
