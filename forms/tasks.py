@@ -8,10 +8,3 @@ def send_outgoing_email(outgoing_id: int) -> bool:
     from .services import email_deliver
 
     return email_deliver(outgoing_id)
-
-
-@task()
-def retry_failed_emails() -> list[int]:
-    from .services import emails_retry
-
-    return list(emails_retry())

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import snowballstemmer
+from rapidfuzz.distance import OSA
 
 MAX_QUERY_WORDS = 64
 
@@ -260,25 +261,8 @@ def parse_query(
 
 
 def damerau_levenshtein(a: str, b: str, limit: int = 3) -> int:
-    """Edit distance with transpositions (optimal string alignment), capped at `limit`."""
-    if abs(len(a) - len(b)) >= limit:
-        return limit
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, char_a in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        row_min = current[0]
-        for j, char_b in enumerate(b, start=1):
-            cost = 0 if char_a == char_b else 1
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
-                value = min(value, previous2[j - 2] + 1)
-            current[j] = value
-            row_min = min(row_min, value)
-        if row_min >= limit:
-            return limit
-        previous2, previous = previous, current
-    return min(previous[-1], limit)
+    """Edit distance with transpositions (optimal string alignment, rapidfuzz), capped at `limit`."""
+    return min(OSA.distance(a, b, score_cutoff=limit), limit)
 
 
 # How much a word corrected by one or two edits weighs, next to a word typed right.
