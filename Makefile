@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test test-fast lint format messages bench-search bench-requests bench-dashboard chartjs bench-load clean
+.PHONY: help install run test test-fast lint format messages bench-search bench-requests bench-dashboard bench-addresses chartjs leaflet bench-load clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
@@ -59,7 +59,7 @@ format: install ## Reformat the code with ruff and the templates with djhtml
 messages: install ## Update and compile the French and English catalogues of every app
 	for app in portal home knowledge search forms; do \
 		(cd $$app && ../$(PY) ../manage.py makemessages -l fr -l en --no-obsolete >/dev/null && \
-			{ [ ! -d static ] || ../$(PY) ../manage.py makemessages -d djangojs -l fr -l en --no-obsolete --ignore 'static/requests/dashboard/chart.umd.min.js' >/dev/null; } && \
+			{ [ ! -d static ] || ../$(PY) ../manage.py makemessages -d djangojs -l fr -l en --no-obsolete --ignore 'static/requests/dashboard/chart.umd.min.js' --ignore 'static/requests/map/vendor/*' >/dev/null; } && \
 			../$(PY) ../manage.py compilemessages >/dev/null); \
 	done
 
@@ -81,9 +81,26 @@ bench-dashboard: install ## Staff dashboard page time at 100,000 requests and 1,
 	bash tests/services/postgres.sh start
 	$(PY) manage.py bench_dashboard --database-url postgres://postgres@127.0.0.1:54329/portal_bench_dashboard
 
+bench-addresses: install ## Address registry: import 100,000 addresses (twice) and the nearby query p50/p95 at 200,000 requests vs a bare query, on PostgreSQL and SQLite
+	bash tests/services/postgres.sh start
+	$(PY) manage.py bench_addresses --database-url postgres://postgres@127.0.0.1:54329/portal_bench_addresses
+	mkdir -p tmp && $(PY) manage.py bench_addresses --database-url sqlite:///$(CURDIR)/tmp/bench-addresses.sqlite3
+
 chartjs: ## Refresh the served Chart.js (forms/static/requests/dashboard/chart.umd.min.js) from package-lock.json's version
 	npm ci --no-audit --no-fund --silent
 	sed '/^\/\/# sourceMappingURL=/d' node_modules/chart.js/dist/chart.umd.min.js > forms/static/requests/dashboard/chart.umd.min.js
+
+LEAFLET_DIR := forms/static/requests/map/vendor
+leaflet: ## Refresh the served Leaflet and Leaflet.markercluster ($(LEAFLET_DIR)/) from package-lock.json's versions
+	npm ci --no-audit --no-fund --silent
+	rm -rf $(LEAFLET_DIR) && mkdir -p $(LEAFLET_DIR)/images
+	sed '/^\/\/# sourceMappingURL=/d' node_modules/leaflet/dist/leaflet.js > $(LEAFLET_DIR)/leaflet.js
+	install -m 644 node_modules/leaflet/dist/leaflet.css $(LEAFLET_DIR)/leaflet.css
+	install -m 644 node_modules/leaflet/dist/images/*.png $(LEAFLET_DIR)/images/
+	install -m 644 node_modules/leaflet/LICENSE $(LEAFLET_DIR)/LICENSE-leaflet.txt
+	sed '/^\/\/# sourceMappingURL=/d' node_modules/leaflet.markercluster/dist/leaflet.markercluster.js > $(LEAFLET_DIR)/leaflet.markercluster.js
+	install -m 644 node_modules/leaflet.markercluster/dist/MarkerCluster.css node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(LEAFLET_DIR)/
+	install -m 644 node_modules/leaflet.markercluster/MIT-LICENCE.txt $(LEAFLET_DIR)/LICENSE-leaflet.markercluster.txt
 
 bench-load: install ## Load test (wrk): the portal on gunicorn with production settings vs a bare Django view of the same size; PASS/GAP per target
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }

@@ -3,7 +3,7 @@ const js = require("@eslint/js");
 const globals = require("globals");
 
 module.exports = [
-  { ignores: ["node_modules/", "staticfiles/", "tmp/", "**/chart.umd.min.js", ".venv/"] },
+  { ignores: ["node_modules/", "staticfiles/", "tmp/", "**/chart.umd.min.js", "forms/static/requests/map/vendor/", ".venv/"] },
   js.configs.recommended,
   {
     files: ["**/static/**/*.js"],

@@ -1,9 +1,24 @@
 """The default request types: the customer service centre's four and the usual service requests.
 
-Used by the data migration and by `install_default_request_types()` (tests, demo setup).
+Read by migrations 0002 (its frozen copy of the old installer) and 0013, and by
+`install_default_request_types()` (`setup_portal`, tests): a French row per type and its English
+translation (a translatable snippet, `forms.models.RequestType`).
 """
 
 import uuid
+
+# What a request type's rows share in every language (forms.models.RequestType.SHARED_FIELDS).
+SHARED_FIELDS = (
+    "slug",
+    "category",
+    "department",
+    "target_business_days",
+    "asks_address",
+    "asks_occurred_on",
+    "allows_attachments",
+    "is_active",
+    "sort_order",
+)
 
 DEPARTMENTS = {
     "csc": ("Centre de service aux citoyens", "Citizen Service Centre"),
@@ -13,6 +28,7 @@ DEPARTMENTS = {
 }
 
 # slug, category, department, business days, FR, EN, address, date, files, help FR, help EN
+# (kept in this shape: migration 0002 reads it too)
 TYPES = [
     (
         "question",
@@ -135,7 +151,8 @@ TYPES = [
 
 
 def install_default_request_types(apps=None) -> None:
-    """Idempotent: creates the departments (French, and English when that locale exists) and types."""
+    """Idempotent: creates the departments and the request types in French, and their English
+    translations when that locale exists (a translation already there is left as it is)."""
     if apps is None:
         from django.apps import apps
     Locale = apps.get_model("wagtailcore", "Locale")
@@ -160,19 +177,34 @@ def install_default_request_types(apps=None) -> None:
         departments[key] = department
     for order, row in enumerate(TYPES):
         slug, category, dept, days, label_fr, label_en, address, date, files, help_fr, help_en = row
-        RequestType.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "category": category,
-                "department": departments[dept],
-                "target_business_days": days,
-                "label_fr": label_fr,
-                "label_en": label_en,
-                "help_fr": help_fr,
-                "help_en": help_en,
-                "asks_address": address,
-                "asks_occurred_on": date,
-                "allows_attachments": files,
-                "sort_order": (order + 1) * 10,
-            },
-        )
+        request_type = RequestType.objects.filter(slug=slug, locale=french).first()
+        if request_type is None:
+            request_type = RequestType.objects.create(
+                slug=slug,
+                locale=french,
+                translation_key=uuid.uuid4(),
+                label=label_fr,
+                help_text=help_fr,
+                category=category,
+                department=departments[dept],
+                target_business_days=days,
+                asks_address=address,
+                asks_occurred_on=date,
+                allows_attachments=files,
+                sort_order=(order + 1) * 10,
+            )
+        if (
+            english
+            and not RequestType.objects.filter(
+                locale=english, translation_key=request_type.translation_key
+            ).exists()
+        ):
+            # The type's settings as they are now (staff may have changed them), its English text.
+            shared = {name: getattr(request_type, name) for name in SHARED_FIELDS}
+            RequestType.objects.create(
+                locale=english,
+                translation_key=request_type.translation_key,
+                label=label_en,
+                help_text=help_en,
+                **shared,
+            )

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from knowledge.demo_registry import STREETS as REGISTRY_STREETS
 from portal.business_days import add_business_days
 
 from .additions import request_add_citizen_info
@@ -53,13 +54,6 @@ SUBJECTS = {
     "insatisfaction": (5, ["Attente au comptoir", "Réponse reçue incomplète"]),
     "plainte": (3, ["Plainte sur un service", "Plainte sur un chantier"]),
 }
-STREETS = [
-    "rue Principale",
-    "boulevard des Laurentides",
-    "rue Saint-Jean",
-    "avenue du Parc",
-    "rue des Érables",
-]
 FIRST_NAMES = [
     "Marie",
     "Jean",
@@ -109,6 +103,14 @@ def _agents() -> list:
             user.save(update_fields=["password"])
         agents.append(user)
     return agents
+
+
+def _registry_address(rng: random.Random) -> str:
+    """A civic address of the demo registry (knowledge.demo_registry, loaded before the requests),
+    so that the demo's requests have coordinates: on the map of open requests, and nearby."""
+    street, first, last, _collection, _snow = rng.choice(REGISTRY_STREETS)
+    step = 2 if last - first < 700 else 4  # as the registry numbers them
+    return f"{first + step * rng.randint(0, (last - first) // step)}, {street}"
 
 
 def _at(day: datetime.date, rng: random.Random) -> datetime.datetime:
@@ -179,7 +181,7 @@ def _story(index, rng, types, agents, today, stamps) -> _Timeline:
     data = {
         "subject": rng.choice(SUBJECTS[request_type.slug][1]),
         "description": "Demande de démonstration.",
-        "address": f"{rng.randint(1, 999)}, {rng.choice(STREETS)}" if request_type.asks_address else "",
+        "address": _registry_address(rng) if request_type.asks_address else "",
         "name": f"{first} {last}",
         "email": f"{first}.{last}.{index}@{DEMO_EMAIL_DOMAIN}".lower().replace("ô", "o").replace("é", "e"),
         "consent": True,
@@ -254,7 +256,9 @@ def demo_history_create(count: int = 300, *, seed: int = DEMO_SEED, progress: bo
     if demo_requests().exists():
         return 0
     rng = random.Random(seed)  # noqa: S311 - a reproducible demo, not a secret
-    types = list(RequestType.objects.filter(slug__in=SUBJECTS, is_active=True).order_by("slug"))
+    types = list(
+        RequestType.objects.in_default_locale().filter(slug__in=SUBJECTS, is_active=True).order_by("slug")
+    )
     if not types:
         return 0
     today = timezone.localdate()

@@ -183,7 +183,7 @@ def resolved_requests_close(*, now: datetime.datetime | None = None) -> int:
 
 def typical_delays_refresh() -> int:
     """Recomputes the typical delay of every offered type into the shared cache."""
-    types = list(RequestType.objects.filter(is_active=True))
+    types = list(RequestType.objects.in_default_locale().filter(is_active=True))
     for request_type in types:
         typical_delay_refresh(request_type)
     return len(types)

@@ -403,6 +403,14 @@ class SurveyForm(forms.Form):
 # --- Staff (Wagtail admin) -------------------------------------------------------------------
 
 
+class RequestTypeChoiceField(forms.ModelChoiceField):
+    """Each type once (its default-locale row, which requests point to), named in the reader's
+    language."""
+
+    def label_from_instance(self, obj):
+        return obj.localized.label
+
+
 class IntakeForm(forms.Form):
     """An agent records a request taken by phone, in person or by e-mail, on the citizen's behalf."""
 
@@ -411,8 +419,8 @@ class IntakeForm(forms.Form):
         choices=[c for c in Channel.choices if c[0] not in (Channel.WEB, Channel.OPEN311)],
         initial=Channel.PHONE,
     )
-    request_type = forms.ModelChoiceField(
-        label=_("Type"), queryset=RequestType.objects.filter(is_active=True)
+    request_type = RequestTypeChoiceField(
+        label=_("Type"), queryset=RequestType.objects.in_default_locale().filter(is_active=True)
     )
     language = forms.ChoiceField(
         label=_("Language of the citizen"), choices=[("fr", "Français"), ("en", "English")]

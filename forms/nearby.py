@@ -109,7 +109,7 @@ def requests_nearby(
     return [
         NearbyRequest(
             join_token=join_token(candidate),
-            type_label=candidate.request_type.label,
+            type_label=candidate.request_type.localized.label,
             status_label=Status(candidate.status).label,
             submitted_at=candidate.submitted_at,
             street=candidate.address_match.street if candidate.address_match else "",
@@ -132,8 +132,11 @@ def followers_count(pks) -> dict[int, int]:
 
 
 @transaction.atomic
-def request_follower_join(*, citizen_request: CitizenRequest, email: str, language: str) -> RequestFollower:
-    """The citizen joins an open request: told of its public updates, and sent a confirmation."""
+def request_follower_join(
+    *, citizen_request: CitizenRequest, email: str, language: str, confirm: bool = True
+) -> RequestFollower:
+    """The citizen joins an open request: told of its public updates, and sent a confirmation
+    (`confirm=False`: the caller tells them in its own words, e.g. a merge, `forms.merge`)."""
     if not citizen_request.is_open or citizen_request.personal_data_purged_at:
         raise ValidationError(_("This request is closed: it can no longer be joined."))
     email = email.strip()
@@ -150,7 +153,8 @@ def request_follower_join(*, citizen_request: CitizenRequest, email: str, langua
             follower.save()
     except IntegrityError:
         return RequestFollower.objects.get(request=citizen_request, email=email)
-    follower_email_queue(follower=follower, citizen_request=citizen_request, kind="follower_joined")
+    if confirm:
+        follower_email_queue(follower=follower, citizen_request=citizen_request, kind="follower_joined")
     return follower
 
 
@@ -162,7 +166,7 @@ def follower_email_queue(
     with translation.override(follower.language):
         context = {
             "request": citizen_request,
-            "type_label": citizen_request.request_type.label,
+            "type_label": citizen_request.request_type.localized.label,
             "status_label": Status(citizen_request.status).label,
             "event": event,
             "kind": kind,

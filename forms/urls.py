@@ -3,6 +3,7 @@ from django.utils.translation import pgettext_lazy
 
 from . import views
 from .dashboard.public import delays_page
+from .map import request_map
 
 app_name = "requests"
 urlpatterns = [
@@ -39,4 +40,5 @@ urlpatterns = [
     ),
     path(pgettext_lazy("url", "survey/<str:token>/"), views.survey, name="survey"),
     path(pgettext_lazy("url", "our-delays/"), delays_page, name="delays"),
+    path(pgettext_lazy("url", "requests/map/"), request_map, name="map"),
 ]

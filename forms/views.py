@@ -37,7 +37,7 @@ from .forms import (
     VerifyForm,
     normalise_phone,
 )
-from .models import CitizenRequest, Escalation, RequestType, Status, SuggestionEvent
+from .models import CitizenRequest, Escalation, RequestType, Status, SuggestionEvent, localize_request_types
 from .nearby import address_match_for, request_follower_join, request_from_join_token, requests_nearby
 from .ombudsman import escalation_deadline, escalation_eligibility, escalation_submit
 from .references import parse_reference
@@ -71,7 +71,8 @@ class Suggestion:
 
 
 def active_type(slug: str) -> RequestType:
-    return get_object_or_404(RequestType, slug=slug, is_active=True)
+    """The type of a form URL: its default-locale row (the slug is the same in every language)."""
+    return get_object_or_404(RequestType.objects.in_default_locale(), slug=slug, is_active=True)
 
 
 def suggestions_for(
@@ -116,7 +117,8 @@ def suggestions_for(
 @require_safe
 def request_start(request):
     """The standalone entry: every request type, grouped."""
-    types = list(RequestType.objects.filter(is_active=True))
+    types = list(RequestType.objects.in_default_locale().filter(is_active=True))
+    localize_request_types(types)
     return render(
         request,
         "requests/start.html",

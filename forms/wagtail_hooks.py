@@ -28,13 +28,14 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, DateColumn, LocaleColumn, StatusTagColumn, TitleColumn
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView, InspectView
 from wagtail.admin.views.generic.history import HistoryView
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from knowledge.models import Department, Sector
 from portal.business_days import add_business_days
@@ -51,6 +52,7 @@ from .models import (
     RequestFollower,
     RequestType,
     Status,
+    localize_request_types,
 )
 from .permissions import citizen_request_policy
 from .selectors import can_see_personal_data
@@ -71,13 +73,16 @@ register_permission_policy(CitizenRequest, citizen_request_policy)
 QUEUE_ACTIONS = IndexView.any_permission_required
 
 
-class RequestTypeViewSet(ModelViewSet):
+class RequestTypeViewSet(SnippetViewSet):
+    """A translatable snippet like the departments: listed per locale, translated with
+    `simple_translation` (« Translate »); a type's settings are shared by its translations."""
+
     model = RequestType
     icon = "form"
     menu_label = gettext_lazy("Request types")
-    list_display = ["label_fr", "label_en", "department", "target_business_days", "is_active"]
+    list_display = ["label", "slug", LocaleColumn(), "department", "target_business_days", "is_active"]
     list_filter = ["category", "is_active"]
-    search_fields = ["slug", "label_fr", "label_en"]
+    search_fields = ["slug", "label", "help_text"]
     copy_view_enabled = False
 
 
@@ -176,6 +181,15 @@ FOLLOWERS_COUNT = Coalesce(
 )
 
 
+class RequestTypeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.localized.label  # in the staff member's language
+
+
+class RequestTypeFilter(django_filters.ModelChoiceFilter):
+    field_class = RequestTypeChoiceField
+
+
 class QueueFilterSet(WagtailFilterSet):
     attention = django_filters.ChoiceFilter(
         label=gettext_lazy("Needs attention"), choices=Attention.choices, method="filter_attention"
@@ -184,8 +198,8 @@ class QueueFilterSet(WagtailFilterSet):
     status = django_filters.MultipleChoiceFilter(
         label=gettext_lazy("Status"), choices=Status.choices, widget=forms.CheckboxSelectMultiple
     )
-    request_type = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Type"), queryset=RequestType.objects.all()
+    request_type = RequestTypeFilter(
+        label=gettext_lazy("Type"), queryset=RequestType.objects.in_default_locale()
     )
     channel = django_filters.ChoiceFilter(label=gettext_lazy("Channel"), choices=Channel.choices)
     department = django_filters.ModelChoiceFilter(
@@ -244,7 +258,18 @@ class QueueIndexView(IndexView):
         visible = self.permission_policy.instances_user_has_any_permission_for(
             self.request.user, QUEUE_ACTIONS
         )
-        return with_attention(visible).annotate(followers_count=FOLLOWERS_COUNT)
+        return (
+            with_attention(visible)
+            .annotate(followers_count=FOLLOWERS_COUNT)
+            .select_related("request_type", "department", "assignee")
+        )
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, objects, is_paginated = super().paginate_queryset(queryset, page_size)
+        # The page's types in the staff member's language in one query, not one per row.
+        page.object_list = objects = list(objects)
+        localize_request_types([row.request_type for row in objects])
+        return paginator, page, objects, is_paginated
 
 
 class PolicyScopedMixin:
@@ -505,7 +530,7 @@ class CitizenRequestViewSet(ModelViewSet):
             "reference", label=gettext_lazy("Reference"), url_name="requests_queue:edit", sort_key="reference"
         ),
         Column("subject", label=gettext_lazy("Subject")),
-        Column("request_type", label=gettext_lazy("Type")),
+        Column("request_type", label=gettext_lazy("Type"), accessor="request_type.localized.label"),
         Column("get_status_display", label=gettext_lazy("Status"), sort_key="status"),
         Column("get_channel_display", label=gettext_lazy("Channel"), sort_key="channel"),
         Column("department", label=gettext_lazy("Department")),
@@ -526,7 +551,7 @@ class RequestsGroup(ViewSetGroup):
     menu_order = 250
     items = (
         CitizenRequestViewSet("requests_queue"),
-        RequestTypeViewSet("request_types"),
+        RequestTypeViewSet(),
         DepartmentTeamViewSet("department_teams"),
     )
 
@@ -558,6 +583,6 @@ def register_requests_admin_urls():
 
 # Modules that register their own admin hooks: questions that become answers, the ombudsman's queue,
 # the dashboard (« Tableau de bord »), the Open311 API keys.
-from . import answers_admin, ombudsman_admin  # noqa: E402,F401
+from . import answers_admin, merge_admin, ombudsman_admin  # noqa: E402,F401
 from .dashboard import admin as dashboard_admin  # noqa: E402,F401
 from .open311 import admin as open311_admin  # noqa: E402,F401 - Open311 API keys (Settings menu)

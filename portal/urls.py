@@ -54,7 +54,9 @@ urlpatterns += i18n_patterns(
     # The JavaScript's strings, from the same catalogues as the rest (domain djangojs), per language.
     path(
         "jsi18n/",
-        cache_control(public=True, max_age=3600)(JavaScriptCatalog.as_view(packages=["portal"])),
+        cache_control(public=True, max_age=3600)(
+            JavaScriptCatalog.as_view(packages=["portal", "knowledge", "forms"])  # every app's scripts
+        ),
         name="javascript_catalog",
     ),
     path("", include("knowledge.urls")),

@@ -8,24 +8,34 @@ session. A node that cannot be started fails the tests: they are never skipped.
 
 import os
 import subprocess
+import threading
 import uuid
 from pathlib import Path
 
 import pytest
 
+from django.core.cache import cache
+from django.db import connections
 from django.test import override_settings
 
 from wagtail.models import Locale
 
 from home.setup import portal_tree_setup
-from knowledge.models import AnswerPage, ServicePage
-from tests.factories import entry_line, import_lines
+from tests.factories import AnswerPageFactory, ServicePageFactory
 
 
 @pytest.fixture
 def portal(db):
     """The page tree of a fresh portal: a home page in French and in English."""
     return portal_tree_setup(hostname="testserver", port=80)
+
+
+@pytest.fixture
+def empty_cache():
+    """The shared cache empty before and after the test (cached pages, searches, alerts, limits)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -36,46 +46,105 @@ def locales(portal):
 @pytest.fixture
 def answer_pair(portal):
     """A published French answer and its English translation."""
-    report = import_lines(
-        entry_line(
-            source_id="col-1-fr",
-            title="Quand a lieu la collecte des ordures?",
-            summary="Le mardi, toutes les deux semaines.",
-            keywords=["vidanges", "poubelles"],
-        ),
-        entry_line(
-            source_id="col-1-en",
-            language="en",
-            translation_of="col-1-fr",
-            topic="Waste collection",
-            department="Environment Department",
-            title="When is garbage collected?",
-            summary="On Tuesdays, every two weeks.",
-        ),
+    french = AnswerPageFactory(
+        source_id="col-1-fr",
+        title="Quand a lieu la collecte des ordures?",
+        summary="Le mardi, toutes les deux semaines.",
+        keyword_list=["vidanges", "poubelles"],
     )
-    assert report.ok, report.errors
-    return AnswerPage.objects.get(source_id="col-1-fr"), AnswerPage.objects.get(source_id="col-1-en")
+    english = AnswerPageFactory(
+        source_id="col-1-en",
+        language="en",
+        translation_of=french,
+        topic="Waste collection",
+        department_name="Environment Department",
+        title="When is garbage collected?",
+        summary="On Tuesdays, every two weeks.",
+    )
+    return french, english
 
 
 @pytest.fixture
 def service_page(portal):
-    report = import_lines(
-        entry_line(
-            source_id="svc-1-fr",
-            kind="service",
-            topic="Permis",
-            title="Permis de piscine",
-            summary="Un permis est requis pour installer une piscine.",
-            service={
-                "target_days": 10,
-                "fee": "50 $",
-                "how_to": "1. Remplir le formulaire\n2. Payer",
-                "request_type": "question",
-            },
-        )
+    return ServicePageFactory(
+        source_id="svc-1-fr",
+        topic="Permis",
+        title="Permis de piscine",
+        summary="Un permis est requis pour installer une piscine.",
+        target_days=10,
+        fees="50 $",
+        how_to_text="1. Remplir le formulaire\n2. Payer",
+        request_type="question",
     )
-    assert report.ok, report.errors
-    return ServicePage.objects.get(source_id="svc-1-fr")
+
+
+@pytest.fixture
+def default_synonyms(db):
+    """The shipped list (a transactional test elsewhere may have flushed the migration's rows)."""
+    from search.default_synonyms import default_synonyms_load
+
+    default_synonyms_load()
+
+
+@pytest.fixture
+def corpus(portal, default_synonyms):
+    """A few answers in French and English, as citizens would find them: the one corpus of the
+    search tests (`tests/search/`, and `tests/integration/test_opensearch.py` on the cluster)."""
+    collection = AnswerPageFactory(
+        source_id="col-fr",
+        title="Quel jour a lieu la collecte des ordures ménagères?",
+        summary="La collecte des ordures ménagères a lieu le mardi, toutes les deux semaines.",
+        body_text="Placez votre bac roulant en bordure de rue la veille.\n\nLe camion passe dès 7 h.",
+        keyword_list=["poubelles"],
+    )
+    AnswerPageFactory(
+        source_id="rec-fr",
+        title="Que mettre dans le bac de recyclage?",
+        summary="Papier, carton, plastique, verre et métal vont dans le bac de recyclage.",
+        body_text="Rincez les contenants. Le styromousse va à l'écocentre.",
+    )
+    snow = AnswerPageFactory(
+        source_id="neige-fr",
+        topic="Déneigement",
+        department_name="Travaux publics",
+        title="Stationnement de nuit pendant le déneigement",
+        summary="Le stationnement de nuit est interdit du 15 novembre au 1er avril lors des opérations.",
+        body_text="Consultez l'état du déneigement de votre rue. Les véhicules en infraction sont remorqués.",
+    )
+    AnswerPageFactory(
+        source_id="eco-fr",
+        title="Heures d'ouverture de l'écocentre",
+        summary="L'écocentre est ouvert du mardi au samedi.",
+        body_text="Apportez peinture, piles et résidus domestiques dangereux.",
+    )
+    ServicePageFactory(
+        source_id="piscine-fr",
+        topic="Permis",
+        title="Permis de piscine",
+        summary="Un permis est requis pour installer une piscine hors terre ou creusée.",
+        body_text="Une clôture est obligatoire autour de la piscine.",
+        target_days=10,
+    )
+    AnswerPageFactory(
+        source_id="col-en",
+        language="en",
+        translation_of=collection,
+        topic="Waste collection",
+        department_name="Environment Department",
+        title="What day is household garbage collected?",
+        summary="Household garbage is collected on Tuesdays, every two weeks.",
+        body_text="Place your wheeled bin at the curb the evening before.",
+    )
+    AnswerPageFactory(
+        source_id="neige-en",
+        language="en",
+        translation_of=snow,
+        topic="Snow removal",
+        department_name="Public Works",
+        title="Overnight parking during snow removal",
+        summary="Overnight street parking is prohibited from November 15 to April 1 during operations.",
+        body_text="Vehicles that break the rule are towed.",
+    )
 
 
 # `make test-fast` runs only the tests that need no service: a test that asks for one there
@@ -86,6 +155,51 @@ FAST = os.environ.get("PORTAL_TEST_FAST") == "1"
 def no_service_in_fast_run(name: str) -> None:
     if FAST:
         pytest.fail(f"this test needs {name}: mark it so that `make test-fast` leaves it to `make test`")
+
+
+# --- the real PostgreSQL server --------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def postgres_marker(request):
+    """A test marked `postgres` is selected by its marker (the PostgreSQL pass of `tests/run-all.sh`,
+    `-m postgres` with a PostgreSQL DATABASE_URL); run on another database it fails, never skips."""
+    if request.node.get_closest_marker("postgres") is None:
+        return
+    no_service_in_fast_run("PostgreSQL")
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.fail(
+            "this test needs PostgreSQL: run it with DATABASE_URL=postgres://… "
+            "(`bash tests/services/postgres.sh url`), or leave it out with -m 'not postgres'"
+        )
+
+
+def at_once(work, *, copies: int, timeout: float = 120) -> list:
+    """Runs `work(n)` for n in range(copies), each in its own thread with its own database
+    connection, released together by a barrier; returns what they returned (in the order they
+    finished). An exception in any of them fails the test."""
+    barrier = threading.Barrier(copies)
+    results: list = []
+    errors: list[BaseException] = []
+
+    def run(number: int):
+        try:
+            barrier.wait(timeout=30)
+            results.append(work(number))
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(number,)) for number in range(copies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert errors == []
+    return results
 
 
 # --- the real Redis server ------------------------------------------------------------------

@@ -408,14 +408,16 @@ def test_reference_with_junk_is_escaped(client, site):
 
 
 @pytest.mark.parametrize(
-    "headers, text",
+    "query, headers, text",
     [
-        ({}, "La recherche contient des caractères de contrôle"),
-        ({"Accept-Language": "en"}, "The query contains control characters"),
+        ("a%00b", {}, "La recherche contient des caractères de contrôle"),
+        ("a%00b", {"Accept-Language": "en"}, "The query contains control characters"),
+        ("", {"Accept-Language": "fr-CA,fr;q=0.9"}, "La recherche est vide"),
+        ("", {"Accept-Language": "en-CA,en;q=0.9"}, "The query is empty"),
     ],
 )
-def test_api_errors_follow_the_browser_language(client, site, headers, text):
-    response = client.get("/api/search/?q=a%00b", headers=headers)
+def test_api_errors_follow_the_browser_language(client, site, query, headers, text):
+    response = client.get(f"/api/search/?q={query}", headers=headers)
     assert response.status_code == 400 and text in response.json()["error"]
 
 

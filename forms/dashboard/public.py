@@ -25,7 +25,7 @@ from django.views.decorators.http import require_safe
 
 from knowledge import page_cache
 
-from ..models import CitizenRequest, RequestType, SurveyAnswer
+from ..models import CitizenRequest, RequestType, SurveyAnswer, localize_request_types
 from ..selectors import TYPICAL_DELAY_MINIMUM
 from .figures import delay_stats
 
@@ -54,7 +54,11 @@ class TypeDelays:
 def public_delays_compute(*, now=None) -> list[TypeDelays]:
     now = now or timezone.now()
     start = now - timedelta(days=WINDOW_DAYS)
-    types = list(RequestType.objects.filter(is_active=True).values_list("pk", "target_business_days"))
+    types = list(
+        RequestType.objects.in_default_locale()
+        .filter(is_active=True)
+        .values_list("pk", "target_business_days")
+    )
     delays = delay_stats(CitizenRequest.objects.all(), "request_type_id", start=start, end=now)
     surveys = {
         row["request__request_type_id"]: row
@@ -107,7 +111,8 @@ def public_delays() -> list[TypeDelays]:
 @require_safe
 def delays_page(request):
     figures = {row.type_id: row for row in public_delays()}
-    types = RequestType.objects.filter(pk__in=figures).order_by("category", "sort_order", "slug")
+    types = list(RequestType.objects.filter(pk__in=figures).order_by("category", "sort_order", "slug"))
+    localize_request_types(types)
     rows = [{"type": request_type, "figures": figures[request_type.pk]} for request_type in types]
     response = render(
         request,

@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 
 from knowledge.models import Department
 
-from ..defaults import DEPARTMENTS
-from ..models import OPEN_STATUSES, CitizenRequest, RequestEvent, RequestType, Status
+from ..models import OPEN_STATUSES, CitizenRequest, RequestEvent, RequestType, Status, localize_request_types
 from ..retention import RETENTION_YEARS
 
 OPEN = "open"
@@ -49,7 +48,7 @@ def open311_status(status: str) -> str:
 
 
 def department_labels(department_ids) -> dict[int, str]:
-    """The departments' names in the current language, in one query (French names otherwise)."""
+    """The departments' names in the current language, in two queries (French names otherwise)."""
     departments = {d.pk: d for d in Department.objects.filter(pk__in=set(department_ids))}
     names = {pk: department.name for pk, department in departments.items()}
     lang = language()
@@ -60,11 +59,8 @@ def department_labels(department_ids) -> dict[int, str]:
             translation_key__in=[d.translation_key for d in departments.values()], locale__language_code=lang
         ).values_list("translation_key", "name")
     )
-    english = {french: english for french, english in DEPARTMENTS.values()}
     for pk, department in departments.items():
-        names[pk] = translated.get(department.translation_key) or english.get(
-            department.name, department.name
-        )
+        names[pk] = translated.get(department.translation_key, department.name)
     return names
 
 
@@ -75,8 +71,8 @@ def service_record(request_type: RequestType) -> dict:
     """One entry of GET services."""
     return {
         "service_code": request_type.slug,
-        "service_name": request_type.label,
-        "description": request_type.help,
+        "service_name": request_type.localized.label,
+        "description": request_type.localized.help_text,
         "metadata": True,  # every type has attributes: consent at least
         "type": SERVICE_TYPE,
         "keywords": "",
@@ -177,10 +173,9 @@ def requests_for_api():
             "expected_on",
             "department_id",
             "request_type__slug",
-            "request_type__label_fr",
-            "request_type__label_en",
-            "request_type__help_fr",
-            "request_type__help_en",
+            "request_type__translation_key",
+            "request_type__label",
+            "request_type__help_text",
         )
     )
 
@@ -213,10 +208,10 @@ def request_record(citizen_request: CitizenRequest, departments: dict[int, str])
         "service_request_id": citizen_request.reference,
         "status": open311_status(citizen_request.status),
         "status_notes": status_notes(citizen_request),
-        "service_name": citizen_request.request_type.label,
+        "service_name": citizen_request.request_type.localized.label,
         "service_code": citizen_request.request_type.slug,
         "agency_responsible": departments.get(citizen_request.department_id, ""),
-        "service_notice": citizen_request.request_type.help,
+        "service_notice": citizen_request.request_type.localized.help_text,
         "requested_datetime": w3c_datetime(citizen_request.submitted_at),
         "updated_datetime": w3c_datetime(updated),
         "expected_datetime": w3c_datetime(end_of_day(citizen_request.expected_on)),
@@ -225,6 +220,7 @@ def request_record(citizen_request: CitizenRequest, departments: dict[int, str])
 
 def request_records(requests) -> list[dict]:
     requests = list(requests)
+    localize_request_types(r.request_type for r in requests)
     departments = department_labels(r.department_id for r in requests)
     return [request_record(r, departments) for r in requests]
 
@@ -233,6 +229,6 @@ def created_record(citizen_request: CitizenRequest) -> dict:
     """The answer to a POST: the new request's id and what the citizen should know."""
     return {
         "service_request_id": citizen_request.reference,
-        "service_notice": citizen_request.request_type.help,
+        "service_notice": citizen_request.request_type.localized.help_text,
         "account_id": None,
     }

@@ -54,7 +54,7 @@ def default_subject(description: str, request_type: RequestType) -> str:
     """The first line of the description, cut at a word, when the integrator sent no subject."""
     first_line = next((line.strip() for line in description.splitlines() if line.strip()), "")
     if not first_line:
-        return request_type.label
+        return request_type.localized.label
     if len(first_line) <= 200:
         return first_line
     return first_line[:199].rsplit(" ", 1)[0] + "…"

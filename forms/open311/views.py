@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from portal.ratelimit import limit_check
 
-from ..models import OPEN_STATUSES, RequestType
+from ..models import OPEN_STATUSES, RequestType, localize_request_types
 from ..references import parse_reference
 from . import mapping
 from .keys import api_key_authenticate
@@ -100,14 +100,15 @@ def discovery(request, fmt):
 
 @api_view("GET", "HEAD")
 def services(request, fmt):
-    types = RequestType.objects.filter(is_active=True)
+    types = list(RequestType.objects.in_default_locale().filter(is_active=True))
+    localize_request_types(types)
     return render([mapping.service_record(t) for t in types], fmt, root="services")
 
 
 def active_type(code: str) -> RequestType | None:
     if not SLUG.match(code or ""):
         return None
-    return RequestType.objects.filter(slug=code, is_active=True).first()
+    return RequestType.objects.in_default_locale().filter(slug=code, is_active=True).first()
 
 
 @api_view("GET", "HEAD")

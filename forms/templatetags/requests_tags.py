@@ -15,10 +15,8 @@ DEFAULT_TYPE = "question"
 def request_form_embed(context, page=None):
     """The "Didn't find your answer?" block: a service page's own type, else a question."""
     slug = getattr(page, "request_type", "") or DEFAULT_TYPE
-    request_type = (
-        RequestType.objects.filter(slug=slug, is_active=True).first()
-        or RequestType.objects.filter(slug=DEFAULT_TYPE, is_active=True).first()
-    )
+    types = RequestType.objects.in_default_locale().filter(is_active=True)
+    request_type = types.filter(slug=slug).first() or types.filter(slug=DEFAULT_TYPE).first()
     if request_type is None:
         return {"request_type": None}
     return {
@@ -39,7 +37,7 @@ def typical_delay(request_type):
     20 resolved requests, where the page shows `request_type.target_business_days` instead.
     A slug works too."""
     if isinstance(request_type, str):
-        request_type = RequestType.objects.filter(slug=request_type).first()
+        request_type = RequestType.objects.in_default_locale().filter(slug=request_type).first()
     if request_type is None:
         return None
     return typical_delay_of(request_type)
@@ -50,7 +48,7 @@ def typical_delay_sentence(request_type) -> str:
     """`{% typical_delay_sentence request_type %}`: the typical delay in plain words, or the
     published target while fewer than 20 requests of the type were resolved in 12 months."""
     if isinstance(request_type, str):
-        request_type = RequestType.objects.filter(slug=request_type).first()
+        request_type = RequestType.objects.in_default_locale().filter(slug=request_type).first()
     if request_type is None:
         return ""
     delay = typical_delay_of(request_type)

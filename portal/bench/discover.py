@@ -41,7 +41,7 @@ def site_urls(request_type: str = REQUEST_TYPE) -> dict:
                 "answers": [url for url in pages["AnswerPage"] if url],
                 "topics": [url for url in pages["TopicPage"] if url],
             }
-    types = RequestType.objects.filter(is_active=True)
+    types = RequestType.objects.in_default_locale().filter(is_active=True)
     slug = (
         request_type
         if types.filter(slug=request_type).exists()

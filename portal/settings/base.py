@@ -11,6 +11,8 @@ import dj_database_url
 
 from django.utils.translation import gettext_lazy as _
 
+from portal.tiles import tiles_origin
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 
@@ -269,14 +271,28 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# The map of open requests (forms/map.py) and the handle view's map: the tile server, as a Leaflet
+# URL template ({z}/{x}/{y}, optional {s} subdomain), and its attribution (HTML shown on the map,
+# required by the tiles' licence). Empty URL: no tiles, the markers on a blank background (dev.py
+# and test.py: no network). The default is OpenStreetMap's public server, whose usage policy asks
+# for moderate traffic: a city with heavy traffic uses its own or a commercial tile server.
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILES_ATTRIBUTION = os.environ.get(
+    "MAP_TILES_ATTRIBUTION",
+    '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap contributors</a>',
+)
+
 # Content-Security-Policy (django-csp 4). Citizen pages: only this site's own files, no inline
 # script or style (templates use static files and classes; JSON-LD data blocks are not scripts).
+# Images also from the tile server's origin, derived from MAP_TILES_URL (none when it is empty).
+_map_tiles_origin = tiles_origin(MAP_TILES_URL)
+_map_tiles_sources = [_map_tiles_origin] if _map_tiles_origin else []
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *_map_tiles_sources],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
@@ -296,7 +312,7 @@ PORTAL_ADMIN_CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'", "'unsafe-inline'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        "img-src": ["'self'", "data:", "blob:", *_map_tiles_sources],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],

@@ -1,6 +1,12 @@
 """Local development: `make run`. Never use in production."""
 
-from .base import *  # noqa: F403
+import os
+
+# The map without network (markers on a blank background); MAP_TILES_URL=… to try a tile server.
+# Set before base.py reads it, so that its Content-Security-Policy allows no tile server either.
+os.environ.setdefault("MAP_TILES_URL", "")
+
+from .base import *  # noqa: E402, F403
 
 DEBUG = True
 SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105

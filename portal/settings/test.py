@@ -1,6 +1,11 @@
 """Fast, isolated settings for pytest."""
 
-from .base import *  # noqa: F403
+import os
+
+# The maps without network (markers on a blank background), read by base.py for the CSP too.
+os.environ.setdefault("MAP_TILES_URL", "")
+
+from .base import *  # noqa: E402, F403
 
 SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]

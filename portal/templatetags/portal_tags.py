@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from wagtail.models import Locale, Page, Site
 
+from ..contact import contact_details
+
 register = template.Library()
 
 HREFLANG = {"fr": "fr-CA", "en": "en-CA"}
@@ -83,10 +85,10 @@ def clock(value: datetime.time) -> str:
 
 
 @register.simple_tag
-def localized_field(obj, field_prefix: str) -> str:
-    """Reads `<prefix>_fr` or `<prefix>_en` from a setting, in the active language."""
-    language = translation.get_language() or "fr"
-    return getattr(obj, f"{field_prefix}_{language}", "") or getattr(obj, f"{field_prefix}_fr", "")
+def contact_texts():
+    """`{% contact_texts as texts %}`: the service's name and opening days in the visitor's
+    language (`texts.service_name`, `texts.days`), the French ones when it has none."""
+    return contact_details()
 
 
 def tel_href(number: str) -> str:

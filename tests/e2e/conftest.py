@@ -3,15 +3,22 @@
 Use with pytest-django's `live_server`; mark tests with `pytest.mark.e2e`.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import pytest
 
+from django.utils import timezone
+
+from forms.models import Status
+from tests.factories import CitizenRequestFactory, SuperuserFactory
+
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "tmp" / "test-output" / "screenshots"
+STAFF_PASSWORD = "mot-de-passe-long-123"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -22,10 +29,6 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests
-# make between browser steps are synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 @pytest.fixture(scope="session")
 def browser():
@@ -33,7 +36,11 @@ def browser():
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is missing at {CHROMIUM}: run `bash tests/services/chromium.sh`")
-    with sync_playwright() as playwright:
+    # Playwright's sync API runs an event loop in this thread from here to its end: Django's guard
+    # then refuses the ORM calls the tests make between browser steps, which are synchronous and
+    # safe. The flag is set while that loop runs, and only then (not for a session without it).
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
@@ -55,6 +62,30 @@ def no_js_page(browser):
     tab.set_default_timeout(15_000)
     yield tab
     context.close()
+
+
+@pytest.fixture
+def pothole_request_setup(transactional_db, portal, settings, tmp_path):
+    """What the journeys' request needs: the live server's database, the portal, a private root."""
+    settings.REQUESTS_PRIVATE_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def resolved_request(pothole_request_setup):
+    """Marie Tremblay's pothole request, resolved by staff (« Réparé. »)."""
+    return CitizenRequestFactory(
+        statuses=[Status.RESOLVED], actor=SuperuserFactory(password=STAFF_PASSWORD), note="Réparé."
+    )
+
+
+@pytest.fixture
+def late_request(pothole_request_setup):
+    """The same request, in progress, submitted two weeks ago and expected last week: late today."""
+    return CitizenRequestFactory(
+        status=Status.IN_PROGRESS,
+        days_ago=14,
+        expected_on=timezone.localdate() - datetime.timedelta(days=7),
+    )
 
 
 def submit(tab, button) -> None:

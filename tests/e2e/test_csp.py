@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from forms.defaults import install_default_request_types
+from tests.factories import SuperuserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -111,7 +112,7 @@ def test_api_docs_render_offline_under_the_policy(live_server, page):
 
 def test_editors_userbar_and_admin_run_without_violation(live_server, page, answer_pair, django_user_model):
     french, _english = answer_pair
-    django_user_model.objects.create_superuser("redaction", "redaction@example.org", PASSWORD)
+    SuperuserFactory(username="redaction", password=PASSWORD)
     messages = watch(page)
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "redaction")

@@ -14,8 +14,9 @@ from wagtail.users.models import UserProfile
 
 from forms.defaults import install_default_request_types
 from forms.demo import demo_history_create
-from search.models import ClickLog, QueryLog
+from search.models import ClickLog
 from tests.e2e.conftest import axe_violations, screenshot
+from tests.factories import QueryLogFactory, SuperuserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "mot-de-passe-tres-long"
@@ -25,21 +26,18 @@ PASSWORD = "mot-de-passe-tres-long"
 def history(transactional_db, portal, answer_pair, django_user_model, settings, tmp_path):
     settings.REQUESTS_PRIVATE_ROOT = tmp_path / "private"
     install_default_request_types()
-    admin = django_user_model.objects.create_superuser("direction", "direction@example.org", PASSWORD)
+    admin = SuperuserFactory(username="direction", password=PASSWORD)
     demo_history_create(120)
     french, _english = answer_pair
     now = timezone.now()
     for day in range(20):
         for index, (query, results) in enumerate((("collecte ordures", 3), ("piscine hors terre", 0))):
-            log = QueryLog.objects.create(
+            log = QueryLogFactory(
                 query=query,
-                language="fr",
                 results_count=results,
-                engine="database",
-                duration_ms=2.0,
                 session_digest=f"{day:02d}{index:014d}",
+                at=now - timedelta(days=day),
             )
-            QueryLog.objects.filter(pk=log.pk).update(created_at=now - timedelta(days=day))
             if results and day % 2:
                 ClickLog.objects.create(query_log=log, page_id=french.pk, position=1)
     return admin

@@ -6,37 +6,12 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from forms.defaults import install_default_request_types
-from forms.models import CitizenRequest, RequestType, Status
-from forms.services import request_change_status, request_submit, status_token
+from forms.models import CitizenRequest, Status
+from forms.services import status_token
 from forms.survey import survey_token
 from tests.e2e.conftest import axe_violations, screenshot, submit
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def resolved_request(transactional_db, portal, django_user_model, settings, tmp_path):
-    settings.REQUESTS_PRIVATE_ROOT = tmp_path / "private"
-    install_default_request_types()
-    agent = django_user_model.objects.create_superuser("agent", "agent@example.org", "mot-de-passe-long")
-    citizen_request, _created = request_submit(
-        request_type=RequestType.objects.get(slug="nid-de-poule"),
-        data={
-            "subject": "Nid-de-poule rue des Érables",
-            "description": "Un trou profond.",
-            "address": "40, rue des Érables",
-            "email": "marie@example.org",
-            "name": "Marie Tremblay",
-            "consent": True,
-        },
-        language="fr",
-        submission_token="e2e-follow-through-token-0001",
-    )
-    request_change_status(
-        citizen_request=citizen_request, status=Status.RESOLVED, actor=agent, note="Réparé."
-    )
-    return citizen_request
 
 
 def french_url(name, **kwargs) -> str:

@@ -9,7 +9,6 @@ axe-core checks the survey, the private page with the reopen and ombudsman forms
 ombudsman's admin page.
 """
 
-import datetime
 import re
 from email.header import decode_header, make_header
 from urllib.parse import urlsplit
@@ -20,17 +19,15 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from forms.defaults import install_default_request_types
-from forms.models import CitizenRequest, Escalation, RequestType, Status
-from forms.ombudsman import ombudsman_group
-from forms.services import request_submit
+from forms.models import CitizenRequest, Escalation, Status
 from portal.business_days import add_business_days
-from tests.e2e.conftest import axe_violations, screenshot, submit
+from tests.e2e.conftest import STAFF_PASSWORD, axe_violations, screenshot, submit
+from tests.factories import OmbudsmanFactory, SuperuserFactory
 from tests.forms.test_emails import free_port, start_server, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "mot-de-passe-long-123"
+PASSWORD = STAFF_PASSWORD
 CONCLUSION = "La direction aurait dû revenir inspecter; elle s'y engage d'ici deux semaines."
 
 
@@ -45,38 +42,9 @@ def smtp(settings):
 
 
 @pytest.fixture
-def late_request(transactional_db, portal, settings, tmp_path):
-    settings.REQUESTS_PRIVATE_ROOT = tmp_path / "private"
-    install_default_request_types()
-    citizen_request, _created = request_submit(
-        request_type=RequestType.objects.get(slug="nid-de-poule"),
-        data={
-            "subject": "Nid-de-poule rue des Érables",
-            "description": "Un trou profond devant le 40.",
-            "address": "40, rue des Érables",
-            "email": "marie@example.org",
-            "name": "Marie Tremblay",
-            "consent": True,
-        },
-        language="fr",
-        submission_token="e2e-journey-token-000000001",
-    )
-    # Submitted two weeks ago, expected last week: late today.
-    two_weeks_ago = timezone.now() - datetime.timedelta(days=14)
-    CitizenRequest.objects.filter(pk=citizen_request.pk).update(
-        submitted_at=two_weeks_ago,
-        status_changed_at=two_weeks_ago,
-        expected_on=timezone.localdate() - datetime.timedelta(days=7),
-        status=Status.IN_PROGRESS,
-    )
-    return CitizenRequest.objects.get(pk=citizen_request.pk)
-
-
-@pytest.fixture
-def staff(django_user_model):
-    agent = django_user_model.objects.create_superuser("agent", "agent@example.org", PASSWORD)
-    ombudsman = django_user_model.objects.create_user("ombudsman", "ombudsman@example.org", PASSWORD)
-    ombudsman.groups.add(ombudsman_group())
+def staff(transactional_db):
+    agent = SuperuserFactory(password=PASSWORD)
+    ombudsman = OmbudsmanFactory(password=PASSWORD)
     return agent, ombudsman
 
 

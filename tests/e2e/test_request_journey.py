@@ -11,6 +11,7 @@ from django.utils import translation
 from forms.defaults import install_default_request_types
 from forms.models import CitizenRequest
 from tests.e2e.conftest import axe_violations, screenshot, submit
+from tests.factories import SuperuserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +26,7 @@ def test_request_journey(
 ):
     settings.REQUESTS_PRIVATE_ROOT = tmp_path / "private"
     french, _english = answer_pair
-    django_user_model.objects.create_superuser("agente", "agente@example.org", "mot-de-passe-tres-long")
+    SuperuserFactory(username="agente", password="mot-de-passe-tres-long")
 
     # 1. Search finds nothing useful for a broken street light.
     with translation.override("fr"):

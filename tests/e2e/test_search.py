@@ -5,35 +5,18 @@ import re
 import pytest
 
 from tests.e2e.conftest import axe_violations, screenshot
-from tests.factories import entry_line, import_lines
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def answers(transactional_db, portal):
-    from search.default_synonyms import default_synonyms_load
+def answers(transactional_db, corpus):
+    """The suite's search corpus (tests/conftest.py), in an index the live server builds afresh."""
     from search.engines.database import DatabaseEngine
     from search.synonyms import synonyms_forget
 
-    default_synonyms_load()
     DatabaseEngine.forget()
     synonyms_forget()
-    report = import_lines(
-        entry_line(
-            source_id="e2e-col-fr",
-            topic="Collectes",
-            title="Quel jour a lieu la collecte des ordures ménagères?",
-            summary="La collecte des ordures ménagères a lieu le mardi, toutes les deux semaines.",
-        ),
-        entry_line(
-            source_id="e2e-neige-fr",
-            topic="Déneigement",
-            title="Stationnement de nuit pendant le déneigement",
-            summary="Le stationnement de nuit est interdit du 15 novembre au 1er avril.",
-        ),
-    )
-    assert report.ok, report.errors
     yield
     DatabaseEngine.forget()
 

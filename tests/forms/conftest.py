@@ -1,14 +1,15 @@
 import io
+from datetime import timedelta
 
 import pytest
 from PIL import Image
 
-from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from forms.defaults import install_default_request_types
-from forms.models import DepartmentTeam, RequestType
+from forms.models import CitizenRequest, RequestType
+from tests.factories import CitizenRequestFactory, StaffFactory
 
 VALID_DATA = {
     "subject": "Nid-de-poule devant le 12, rue Principale",
@@ -22,11 +23,9 @@ VALID_DATA = {
 
 
 @pytest.fixture(autouse=True)
-def private_files(settings, tmp_path):
+def private_files(settings, tmp_path, empty_cache):
     settings.REQUESTS_PRIVATE_ROOT = tmp_path / "private"
-    cache.clear()
-    yield settings.REQUESTS_PRIVATE_ROOT
-    cache.clear()
+    return settings.REQUESTS_PRIVATE_ROOT
 
 
 def uses_transactions(request) -> bool:
@@ -44,14 +43,36 @@ def default_request_types(request):
     install_default_request_types()
 
 
+DEPARTMENT_EMAIL = "travaux@example.org"
+
+
+@pytest.fixture
+def open_request(db, portal):
+    """Marie Tremblay's pothole request (e-mail and phone); its department is reachable by e-mail."""
+    citizen_request = CitizenRequestFactory(**{**VALID_DATA, "phone": "418 555-0123"})
+    department = citizen_request.department
+    department.email = DEPARTMENT_EMAIL
+    department.save(update_fields=["email"])
+    return citizen_request
+
+
+def resolved_days_ago(citizen_request, days: int):
+    """Moves the request's resolution (its last status change) `days` back."""
+    CitizenRequest.objects.filter(pk=citizen_request.pk).update(
+        resolved_at=timezone.now() - timedelta(days=days),
+        status_changed_at=timezone.now() - timedelta(days=days),
+    )
+    citizen_request.refresh_from_db()
+
+
 @pytest.fixture
 def pothole(db):
-    return RequestType.objects.get(slug="nid-de-poule")
+    return RequestType.objects.in_default_locale().get(slug="nid-de-poule")  # the row requests point to
 
 
 @pytest.fixture
 def question(db):
-    return RequestType.objects.get(slug="question")
+    return RequestType.objects.in_default_locale().get(slug="question")  # the row requests point to
 
 
 def png_bytes(size=(20, 20)) -> bytes:
@@ -68,15 +89,5 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def staff_member(django_user_model, username, department, *, handler=False):
-    """A staff member in the team of `department` (with personal data access when `handler`)."""
-    group, _ = Group.objects.get_or_create(name=f"Équipe {department.name}")
-    DepartmentTeam.objects.get_or_create(department=department, defaults={"group": group})
-    codenames = ["access_admin", "view_citizenrequest", "change_citizenrequest", "add_citizenrequest"]
-    if handler:
-        codenames.append("view_personal_data")
-    user = django_user_model.objects.create_user(username=username, password="pw-secret-123")
-    user.groups.add(group)
-    for permission in Permission.objects.filter(codename__in=codenames):
-        if handler or permission.codename != "view_personal_data":
-            user.user_permissions.add(permission)
-    return user
+    """`tests.factories.StaffFactory` under its former name (for modules not moved yet)."""
+    return StaffFactory(username=username, department=department, handler=handler)

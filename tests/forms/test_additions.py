@@ -10,35 +10,28 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from forms.models import Attachment, CitizenRequest, OutgoingEmail, RequestEvent, RequestType, Status
-from forms.services import request_assign, request_change_status, request_submit, status_token
+from forms.models import Attachment, CitizenRequest, OutgoingEmail, RequestEvent, Status
+from forms.services import request_assign, request_change_status, status_token
+from tests.factories import UserFactory
 
-from .conftest import PDF_BYTES, VALID_DATA, png_upload
+from .conftest import DEPARTMENT_EMAIL, PDF_BYTES, VALID_DATA, png_upload
 from .links import private_link_references
 
 TEXT = "Voici la photo demandée; le trou est devant l'entrée du 12."
-DEPARTMENT_EMAIL = "travaux@example.org"
 
 
 @pytest.fixture
-def waiting(db, portal, admin_user):
+def waiting(open_request, admin_user):
     """A request the city is waiting on: the citizen must answer a question."""
-    citizen_request, _ = request_submit(
-        request_type=RequestType.objects.get(slug="nid-de-poule"),
-        data={**VALID_DATA, "phone": "418 555-0123"},
-    )
-    department = citizen_request.department
-    department.email = DEPARTMENT_EMAIL
-    department.save(update_fields=["email"])
-    request_change_status(citizen_request=citizen_request, status=Status.RECEIVED, actor=admin_user)
+    request_change_status(citizen_request=open_request, status=Status.RECEIVED, actor=admin_user)
     request_change_status(
-        citizen_request=citizen_request,
+        citizen_request=open_request,
         status=Status.WAITING,
         actor=admin_user,
         note="Pouvez-vous envoyer une photo?",
     )
-    citizen_request.refresh_from_db()
-    return citizen_request
+    open_request.refresh_from_db()
+    return open_request
 
 
 def addition_url(citizen_request) -> str:
@@ -95,7 +88,7 @@ def test_an_addition_through_the_private_link(client, waiting, django_capture_on
 
 
 def test_the_assignee_is_told_rather_than_the_department(client, waiting, admin_user, django_user_model):
-    handler = django_user_model.objects.create_user(username="julie", email="julie@example.org")
+    handler = UserFactory(username="julie")
     request_assign(citizen_request=waiting, actor=admin_user, assignee=handler)
     assert client.post(addition_url(waiting), {"text": TEXT}).status_code == 302
     assert staff_emails().get().to == "julie@example.org"

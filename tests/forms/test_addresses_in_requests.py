@@ -15,8 +15,9 @@ from forms.retention import personal_data_purge
 from forms.services import request_submit
 from knowledge.addresses import addresses_import_text
 from knowledge.models import Address
+from tests.factories import StaffFactory
 
-from .conftest import VALID_DATA, staff_member
+from .conftest import VALID_DATA
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +144,7 @@ def test_a_deleted_registry_address_leaves_the_request(pothole, registry):
 
 
 def test_staff_filter_the_queue_by_sector(client, pothole, registry, django_user_model):
-    staff = staff_member(django_user_model, "travaux", pothole.department, handler=True)
+    staff = StaffFactory(username="travaux", department=pothole.department, handler=True)
     north = submit(pothole, "12 rue des erables")
     south = submit(pothole, "5 rue Principale")
     unmatched = submit(pothole, "Coin Principale et des Érables")

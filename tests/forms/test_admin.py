@@ -3,6 +3,7 @@
 import pytest
 
 from django.core import mail
+from django.urls import reverse
 
 from wagtail.users.models import UserProfile
 
@@ -11,8 +12,9 @@ from forms.models import Attachment, CitizenRequest, RequestEvent, RequestType
 from forms.services import request_submit
 from forms.uploads import check_upload
 from knowledge.models import Department
+from tests.factories import StaffFactory
 
-from .conftest import VALID_DATA, png_upload, staff_member
+from .conftest import VALID_DATA, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +68,7 @@ def test_handler_changes_status_with_public_note(
     citizen_request, _ = request_submit(
         request_type=RequestType.objects.get(slug="nid-de-poule"), data=VALID_DATA
     )
-    handler = staff_member(django_user_model, "resp", citizen_request.department, handler=True)
+    handler = StaffFactory(username="resp", department=citizen_request.department, handler=True)
     client.force_login(handler)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -106,10 +108,10 @@ def test_attachment_download_only_for_handlers(client, django_user_model):
     )
     attachment = Attachment.objects.get()
     url = f"/admin/requests/attachments/{attachment.pk}/"
-    clerk = staff_member(django_user_model, "commis", citizen_request.department)
+    clerk = StaffFactory(username="commis", department=citizen_request.department)
     client.force_login(clerk)
     assert client.get(url).status_code in (302, 404)
-    handler = staff_member(django_user_model, "resp", citizen_request.department, handler=True)
+    handler = StaffFactory(username="resp", department=citizen_request.department, handler=True)
     client.force_login(handler)
     response = client.get(url)
     assert response.status_code == 200
@@ -121,16 +123,17 @@ def test_attachment_download_only_for_handlers(client, django_user_model):
 
 def test_request_types_are_managed_in_the_admin(client, admin_user):
     client.force_login(admin_user)
-    listing = client.get("/admin/request_types/")
+    viewset = RequestType.snippet_viewset
+    listing = client.get(reverse(viewset.get_url_name("list")))
     assert listing.status_code == 200 and "Nid-de-poule" in listing.text
-    pothole = RequestType.objects.get(slug="nid-de-poule")
-    assert client.get(f"/admin/request_types/edit/{pothole.pk}/").status_code == 200
+    pothole = RequestType.objects.in_default_locale().get(slug="nid-de-poule")
+    assert client.get(reverse(viewset.get_url_name("edit"), args=[pothole.pk])).status_code == 200
 
 
 def test_the_reassignment_list_names_each_department_once_in_the_staff_language(client, admin_user, portal):
     install_default_request_types()  # with the English locale of `portal`: both languages' rows
     citizen_request, _ = request_submit(
-        request_type=RequestType.objects.get(slug="nid-de-poule"), data=VALID_DATA
+        request_type=RequestType.objects.in_default_locale().get(slug="nid-de-poule"), data=VALID_DATA
     )
     french = citizen_request.department
     english = Department.objects.get(translation_key=french.translation_key, locale__language_code="en")

@@ -12,9 +12,8 @@ from wagtail.models import GroupPagePermission, Page
 from forms.answers import answer_counts, answer_draft_from_request, answer_published_notify
 from forms.models import CitizenRequest, OutgoingEmail, RequestType, Status, SuggestionEvent
 from forms.services import request_add_note, request_change_status, request_submit
-from knowledge.models import AnswerPage, TopicPage
-
-from .conftest import staff_member
+from knowledge.models import AnswerPage
+from tests.factories import StaffFactory, TopicPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,18 +57,13 @@ def page_permissions(user):
 @pytest.fixture
 def topics(portal, locales):
     """A topic in each language (translations of each other)."""
-    french = TopicPage(title="Collectes", slug="collectes", locale=locales["fr"])
-    portal.add_child(instance=french)
-    french.save_revision().publish()
-    english = french.copy_for_translation(locales["en"])
-    english.title, english.slug = "Collections", "collections"
-    english.save_revision().publish()
-    return {"fr": french, "en": TopicPage.objects.get(pk=english.pk)}
+    french = TopicPageFactory(title="Collectes")
+    return {"fr": french, "en": TopicPageFactory(title="Collections", language="en", translation_of=french)}
 
 
 @pytest.fixture
 def handler(question, django_user_model):
-    return page_permissions(staff_member(django_user_model, "csc", question.department, handler=True))
+    return page_permissions(StaffFactory(username="csc", department=question.department, handler=True))
 
 
 def resolved_question(question, handler, *, language="fr", **data):
@@ -164,7 +158,7 @@ def test_a_question_is_turned_into_one_answer_only(asked, handler, topics):
 
 def test_another_departments_staff_is_refused(client, asked, topics, django_user_model):
     environment = RequestType.objects.get(slug="collecte-manquee").department
-    outsider = page_permissions(staff_member(django_user_model, "environnement", environment, handler=True))
+    outsider = page_permissions(StaffFactory(username="environnement", department=environment, handler=True))
     client.force_login(outsider)
     assert client.get(create_url(asked)).status_code == 404
     assert client.post(create_url(asked), {"topic": topics["fr"].pk}).status_code == 404

@@ -13,7 +13,8 @@ from django.utils import timezone
 from forms.models import RequestType, Status
 from forms.services import request_change_status, request_submit
 from search.models import QueryLog
-from tests.forms.conftest import VALID_DATA, staff_member
+from tests.factories import StaffFactory
+from tests.forms.conftest import VALID_DATA
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/requests/dashboard/"
@@ -64,7 +65,7 @@ def department_row(data, name):
 
 def test_department_staff_see_only_their_departments(client, django_user_model, figures_data):
     pothole = figures_data["pothole"]
-    member = staff_member(django_user_model, "agent", pothole.department)
+    member = StaffFactory(username="agent", department=pothole.department)
     client.force_login(member)
     page = client.get(URL, {"period": "30"})
     assert page.status_code == 200

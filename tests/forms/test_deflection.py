@@ -14,6 +14,7 @@ from forms.models import RequestType, SuggestionEvent
 from forms.services import request_submit
 from search.entry import TYPING_SECONDS
 from search.models import ClickLog, QueryLog
+from tests.factories import QueryLogFactory
 from tests.forms.conftest import VALID_DATA
 
 pytestmark = pytest.mark.django_db
@@ -27,18 +28,7 @@ def period():
 
 
 def search_log(query, *, at, digest="", source="page", results=3):
-    log = QueryLog.objects.create(
-        query=query,
-        language="fr",
-        results_count=results,
-        engine="database",
-        duration_ms=1.0,
-        session_digest=digest,
-        source=source,
-    )
-    QueryLog.objects.filter(pk=log.pk).update(created_at=at)
-    log.refresh_from_db()
-    return log
+    return QueryLogFactory(query=query, at=at, session_digest=digest, source=source, results_count=results)
 
 
 def click(log, page_id):

@@ -22,8 +22,9 @@ from forms.services import request_add_note, request_submit
 from forms.storage import private_storage
 from forms.uploads import check_upload
 from forms.wagtail_hooks import CitizenRequestViewSet, departments_in_queue
+from tests.factories import StaffFactory
 
-from .conftest import VALID_DATA, png_upload, staff_member
+from .conftest import VALID_DATA, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -91,14 +92,14 @@ def environment_request(db):
 @pytest.fixture
 def outsider(environment_request, django_user_model):
     """Environment staff holding every permission on requests."""
-    user = staff_member(django_user_model, "environnement", environment_request.department, handler=True)
+    user = StaffFactory(username="environnement", department=environment_request.department, handler=True)
     return with_every_permission(user)
 
 
 @pytest.fixture
 def insider(works_request, django_user_model):
     """Public Works staff holding every permission on requests."""
-    user = staff_member(django_user_model, "travaux", works_request.department, handler=True)
+    user = StaffFactory(username="travaux", department=works_request.department, handler=True)
     return with_every_permission(user)
 
 
@@ -146,14 +147,16 @@ def test_every_admin_url_of_the_forms_app_is_walked():
         # The ombudsman's reviews: every URL walked by test_ombudsman.py (record_urls).
         and not name.startswith((f"{QUEUE}:", "ombudsman:"))
     }
-    assert outside_the_queue == {ATTACHMENT_URL, *ANSWER_URLS}
+    assert outside_the_queue == {ATTACHMENT_URL, *ANSWER_URLS, *MERGE_URLS}
 
 
 # Questions that become answers: views of their own on one request, walked like the queue's.
 ANSWER_URLS = ["requests_answer_create", "requests_answer_link"]
+# Merging a duplicate into another request (forms/merge_admin.py): POST only, walked the same way.
+MERGE_URLS = ["requests_merge"]
 
 
-@pytest.mark.parametrize("name", ANSWER_URLS)
+@pytest.mark.parametrize("name", [*ANSWER_URLS, *MERGE_URLS])
 def test_other_department_is_refused_the_answer_views(
     name, client, works_request, environment_request, outsider
 ):
@@ -299,7 +302,7 @@ def test_a_handled_request_is_a_record_nobody_deletes(who, request, client, work
 
 
 def test_deleting_needs_the_delete_permission(client, works_request, django_user_model):
-    clerk = staff_member(django_user_model, "commis", works_request.department, handler=True)
+    clerk = StaffFactory(username="commis", department=works_request.department, handler=True)
     client.force_login(clerk)
     response = client.post(url_of(f"{QUEUE}:delete", works_request))
     assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")

@@ -6,13 +6,12 @@
 import datetime
 import html
 import os
-import threading
 
 import pytest
 
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.template import Context, Template
 from django.utils import timezone, translation
 
@@ -30,11 +29,11 @@ from forms.services import (
 )
 from knowledge.models import ServicePage
 from portal.business_days import add_business_days, business_days_between, is_business_day
+from tests.conftest import at_once
+from tests.factories import StaffFactory
 
-from .conftest import VALID_DATA, staff_member
+from .conftest import VALID_DATA
 from .test_emails import smtp_settings, start_server, wait_for  # noqa: F401 - smtp_settings is a fixture
-
-ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
 
 def business_day(after: datetime.date, days: int = 0) -> datetime.date:
@@ -151,7 +150,7 @@ def test_reschedule_from_the_handle_view(
     client, django_user_model, pothole, django_capture_on_commit_callbacks
 ):
     citizen_request, _ = request_submit(request_type=pothole, data=VALID_DATA)
-    handler = staff_member(django_user_model, "resp", citizen_request.department, handler=True)
+    handler = StaffFactory(username="resp", department=citizen_request.department, handler=True)
     client.force_login(handler)
     url = f"/admin/requests_queue/edit/{citizen_request.pk}/"
     page = client.get(url)
@@ -178,7 +177,7 @@ def test_digest_one_per_department_per_day_with_the_right_requests(
     today = timezone.localdate()
     while not is_business_day(today):
         today += datetime.timedelta(days=1)
-    roads = staff_member(django_user_model, "voirie", pothole.department)
+    roads = StaffFactory(username="voirie", department=pothole.department)
     roads.email = "voirie@ville.example"
     roads.save()
 
@@ -223,7 +222,7 @@ def test_a_late_request_stays_in_the_digest_after_its_late_notice(pothole, djang
     today = timezone.localdate()
     while not is_business_day(today):
         today += datetime.timedelta(days=1)
-    user = staff_member(django_user_model, "voirie", pothole.department)
+    user = StaffFactory(username="voirie", department=pothole.department)
     user.email = "voirie@ville.example"
     user.save()
     citizen_request = late_request(pothole)
@@ -338,14 +337,11 @@ def test_late_notice_through_a_real_smtp_server(smtp_settings, pothole, django_c
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    not ON_POSTGRES, reason="needs PostgreSQL: runs in the PostgreSQL pass (DATABASE_URL=postgres://…)"
-)
 def test_two_follow_up_copies_at_once_send_each_email_once(transactional_db, django_user_model):
     assert connection.vendor == "postgresql"
     install_default_request_types()
     pothole = RequestType.objects.get(slug="nid-de-poule")
-    user = staff_member(django_user_model, "voirie", pothole.department)
+    user = StaffFactory(username="voirie", department=pothole.department)
     user.email = "voirie@ville.example"
     user.save()
     late = [late_request(pothole, email=f"c{n}@example.org") for n in range(30)]
@@ -353,26 +349,13 @@ def test_two_follow_up_copies_at_once_send_each_email_once(transactional_db, dja
     today = timezone.localdate()
     while not is_business_day(today):
         today += datetime.timedelta(days=1)
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
 
-    def copy():
-        try:
-            barrier.wait(timeout=30)
-            late_notices_send(today=today)
-            reminder_digests_send(today=today)
-            call_command("follow_up", stdout=open(os.devnull, "w"))  # noqa: SIM115
-        except BaseException as error:  # noqa: BLE001 - reported by the main thread
-            errors.append(error)
-        finally:
-            connections.close_all()
+    def copy(_number):
+        late_notices_send(today=today)
+        reminder_digests_send(today=today)
+        call_command("follow_up", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
-    threads = [threading.Thread(target=copy) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
+    at_once(copy, copies=2)
     assert RequestEvent.objects.filter(kind=RequestEvent.Kind.LATE_NOTICE).count() == len(late)
     late_emails = emails("late")
     assert len(late_emails) == len(late)

@@ -11,14 +11,16 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from forms.defaults import install_default_request_types
 from forms.models import CitizenRequest, RequestFollower, RequestType, Status
 from forms.nearby import distance_metres, requests_nearby
 from forms.retention import personal_data_purge
 from forms.services import request_change_status, request_submit
 from knowledge.addresses import addresses_import_text
 from knowledge.models import Address
+from tests.factories import StaffFactory
 
-from .conftest import VALID_DATA, staff_member
+from .conftest import VALID_DATA
 
 pytestmark = pytest.mark.django_db
 
@@ -151,8 +153,9 @@ def test_joining_needs_consent_and_an_email(client, portal, pothole, registry):
 def test_a_joiner_is_confirmed_then_told_of_updates_in_their_language(
     client, portal, pothole, registry, django_user_model, django_capture_on_commit_callbacks
 ):
+    install_default_request_types()  # the types' English translations, now that the locale exists
     near = reported(pothole, "16 rue des Érables")  # a French-speaking requester
-    staff = staff_member(django_user_model, "travaux", pothole.department, handler=True)
+    staff = StaffFactory(username="travaux", department=pothole.department, handler=True)
     token = join_tokens(send(client, url="/en/request/nid-de-poule/"))[0]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -198,7 +201,7 @@ def test_a_joiner_is_confirmed_then_told_of_updates_in_their_language(
 def test_joiners_are_counted_in_the_queue_and_purged_with_the_request(
     client, pothole, registry, django_user_model
 ):
-    staff = staff_member(django_user_model, "travaux", pothole.department, handler=True)
+    staff = StaffFactory(username="travaux", department=pothole.department, handler=True)
     popular = reported(pothole, "16 rue des Érables")
     quiet = reported(pothole, "300 rue des Érables")
     for email in ("a@example.org", "b@example.org"):
@@ -238,7 +241,7 @@ def test_joining_is_rate_limited(client, portal, pothole, registry, settings):
 
 
 def test_the_handle_view_says_how_many_joined_never_who(client, pothole, registry, django_user_model):
-    staff = staff_member(django_user_model, "travaux", pothole.department, handler=True)
+    staff = StaffFactory(username="travaux", department=pothole.department, handler=True)
     popular = reported(pothole, "16 rue des Érables")
     for email in ("a@example.org", "b@example.org", "c@example.org"):
         RequestFollower.objects.create(request=popular, email=email)

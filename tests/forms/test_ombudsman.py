@@ -2,7 +2,6 @@
 its own queue in the admin (the "Ombudsman" group only), and the conclusions sent to both sides."""
 
 import html
-from datetime import timedelta
 
 import pytest
 
@@ -13,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from forms.models import CitizenRequest, Escalation, OutgoingEmail, RequestEvent, RequestType, Status
+from forms.models import CitizenRequest, Escalation, OutgoingEmail, RequestEvent, Status
 from forms.ombudsman import (
     OMBUDSMAN_GROUP,
     escalation_conclude,
@@ -26,27 +25,15 @@ from forms.ombudsman_admin import EscalationViewSet
 from forms.retention import PURGED_TEXT, request_personal_data_purge
 from forms.services import request_add_note, request_change_status, request_submit, status_token
 from portal.business_days import add_business_days
+from tests.factories import OmbudsmanFactory, StaffFactory
 
-from .conftest import VALID_DATA, staff_member
+from .conftest import DEPARTMENT_EMAIL, VALID_DATA, resolved_days_ago
 
 REASON = "On m'a répondu sans jamais venir voir le trou."
 EXPECTATION = "Qu'une personne vienne constater."
 CONCLUSION = "La direction aurait dû inspecter les lieux; elle s'engage à le faire."
-DEPARTMENT_EMAIL = "travaux@example.org"
 NOTES = "Appeler la direction des travaux publics lundi."
 INTERNAL = "Note interne de la direction : déjà vu trois fois."
-
-
-@pytest.fixture
-def open_request(db, portal):
-    citizen_request, _ = request_submit(
-        request_type=RequestType.objects.get(slug="nid-de-poule"),
-        data={**VALID_DATA, "phone": "418 555-0123"},
-    )
-    department = citizen_request.department
-    department.email = DEPARTMENT_EMAIL
-    department.save(update_fields=["email"])
-    return citizen_request
 
 
 @pytest.fixture
@@ -58,12 +45,8 @@ def resolved(open_request, admin_user):
 
 
 @pytest.fixture
-def ombudsman(db, django_user_model):
-    user = django_user_model.objects.create_user(
-        username="ombudsman", password="pw-secret-123", email="ombudsman@example.org"
-    )
-    user.groups.add(ombudsman_group())
-    return user
+def ombudsman(db):
+    return OmbudsmanFactory()
 
 
 @pytest.fixture
@@ -77,14 +60,6 @@ def body(response) -> str:
 
 def escalate_url(citizen_request) -> str:
     return f"/fr/suivi/{status_token(citizen_request)}/ombudsman/"
-
-
-def final_answer_days_ago(citizen_request, days: int):
-    CitizenRequest.objects.filter(pk=citizen_request.pk).update(
-        resolved_at=timezone.now() - timedelta(days=days),
-        status_changed_at=timezone.now() - timedelta(days=days),
-    )
-    citizen_request.refresh_from_db()
 
 
 # Eligibility, on the server
@@ -147,9 +122,9 @@ def test_refused_twice(client, escalation, resolved):
 def test_refused_after_the_window(client, resolved, settings):
     settings.REQUESTS_OMBUDSMAN_DAYS = 90
     settings.REQUESTS_PRIVATE_LINK_DAYS = 365  # the private link still works
-    final_answer_days_ago(resolved, 89)
+    resolved_days_ago(resolved, 89)
     assert escalation_eligibility(resolved) == (True, "")
-    final_answer_days_ago(resolved, 91)
+    resolved_days_ago(resolved, 91)
     allowed, message = escalation_eligibility(resolved)
     assert not allowed and "90" in message
     assert 'name="expectation"' not in body(client.get(f"/fr/suivi/{status_token(resolved)}/"))
@@ -203,7 +178,7 @@ def test_refused_without_the_link_or_a_confirmation(client, resolved, settings):
         == 403
     )
     settings.REQUESTS_PRIVATE_LINK_DAYS = 1
-    final_answer_days_ago(resolved, 2)
+    resolved_days_ago(resolved, 2)
     assert (
         client.post(escalate_url(resolved), {"dissatisfaction": REASON}).status_code == 403
     )  # an expired link
@@ -285,7 +260,7 @@ def test_without_a_department_mailbox_its_team_is_told(escalation, ombudsman, dj
     department = escalation.request.department
     department.email = ""
     department.save(update_fields=["email"])
-    member = staff_member(django_user_model, "julie", department)
+    member = StaffFactory(username="julie", department=department)
     member.email = "julie@example.org"
     member.save(update_fields=["email"])
     escalation_conclude(escalation=escalation, conclusion=CONCLUSION, actor=ombudsman)
@@ -373,7 +348,7 @@ def test_the_ombudsman_cannot_open_ordinary_requests(client, escalation, ombudsm
 
 
 def test_a_department_user_cannot_list_or_open_reviews(client, escalation, django_user_model):
-    member = staff_member(django_user_model, "julie", escalation.request.department, handler=True)
+    member = StaffFactory(username="julie", department=escalation.request.department, handler=True)
     # Even given the model permissions by mistake: the queue is the ombudsman's group's.
     member.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_escalation", "change_escalation"])
@@ -394,7 +369,7 @@ def test_a_department_user_cannot_list_or_open_reviews(client, escalation, djang
 
 def test_the_department_sees_that_its_request_was_escalated(client, escalation, django_user_model):
     escalation_notes_set(escalation=escalation, notes=NOTES, actor=None)
-    member = staff_member(django_user_model, "julie", escalation.request.department, handler=True)
+    member = StaffFactory(username="julie", department=escalation.request.department, handler=True)
     client.force_login(member)
     page = client.get(f"/admin/requests_queue/edit/{escalation.request_id}/")
     assert page.status_code == 200

@@ -15,12 +15,14 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from forms.defaults import install_default_request_types
 from forms.models import Channel, CitizenRequest, Open311ApiKey, RequestType, Status
 from forms.open311.keys import api_key_authenticate, api_key_create
 from forms.references import generate_reference
 from forms.services import request_add_note, request_change_status, request_submit
+from tests.factories import StaffFactory
 
-from .conftest import VALID_DATA, staff_member
+from .conftest import VALID_DATA
 
 BASE = "/open311/v2"
 
@@ -157,7 +159,7 @@ def test_xml_is_the_default_format(client):
 @pytest.mark.django_db
 def test_services_list_the_active_types_in_both_formats(client):
     RequestType.objects.filter(slug="suggestion").update(is_active=False)
-    active = list(RequestType.objects.filter(is_active=True))
+    active = list(RequestType.objects.in_default_locale().filter(is_active=True))
 
     services = parse_json(get(client, "/services.json"))
     assert [s["service_code"] for s in services] == [t.slug for t in active]
@@ -175,10 +177,13 @@ def test_services_list_the_active_types_in_both_formats(client):
 
 
 @pytest.mark.django_db
-def test_service_names_follow_accept_language(client):
+def test_service_names_follow_accept_language(client, locales):
+    install_default_request_types()  # the English translations, now that the English locale exists
     services = parse_json(get(client, "/services.json", HTTP_ACCEPT_LANGUAGE="en"))
+    assert [s["service_code"] for s in services].count("nid-de-poule") == 1
     pothole = next(s for s in services if s["service_code"] == "nid-de-poule")
-    assert pothole["service_name"] == RequestType.objects.get(slug="nid-de-poule").label_en
+    assert pothole["service_name"] == "Pothole"
+    assert pothole["description"] == "Report a pothole in a street or sidewalk."
 
 
 @pytest.mark.django_db
@@ -245,9 +250,9 @@ def test_requests_list_in_both_formats(client, pothole, question):
     assert set(record) == REQUEST_CHILDREN
     assert record["status"] == "open"
     assert record["service_code"] == "nid-de-poule"
-    assert record["service_name"] == pothole.label_fr
+    assert record["service_name"] == pothole.label
     assert record["agency_responsible"] == pothole.department.name
-    assert record["service_notice"] == pothole.help_fr
+    assert record["service_notice"] == pothole.help_text
     assert record["status_notes"] == "Demande soumise"
     assert record["requested_datetime"] == timezone.localtime(first.submitted_at).isoformat(
         timespec="seconds"
@@ -746,7 +751,7 @@ def test_superusers_create_a_key_in_the_admin_and_see_it_once(client, admin_user
 
 @pytest.mark.django_db
 def test_staff_who_are_not_superusers_cannot_manage_keys(client, pothole, django_user_model):
-    member = staff_member(django_user_model, "agent", pothole.department, handler=True)
+    member = StaffFactory(username="agent", department=pothole.department, handler=True)
     member.user_permissions.add(*Permission.objects.filter(content_type__model="open311apikey"))
     api_key_create(name="App Ma Ville")
     client.force_login(member)

@@ -3,8 +3,9 @@ import pytest
 from forms.models import RequestType
 from forms.selectors import can_see_personal_data, requests_visible_to
 from forms.services import request_submit
+from tests.factories import StaffFactory
 
-from .conftest import VALID_DATA, staff_member
+from .conftest import VALID_DATA
 
 
 @pytest.fixture
@@ -19,16 +20,16 @@ def two_requests(db):
 
 def test_staff_see_only_their_departments_requests(two_requests, django_user_model):
     pothole_request, noise_request = two_requests
-    works = staff_member(django_user_model, "travaux", pothole_request.department)
-    police = staff_member(django_user_model, "police", noise_request.department)
+    works = StaffFactory(username="travaux", department=pothole_request.department)
+    police = StaffFactory(username="police", department=noise_request.department)
     assert list(requests_visible_to(works)) == [pothole_request]
     assert list(requests_visible_to(police)) == [noise_request]
 
 
 def test_personal_data_only_for_handlers(two_requests, django_user_model, admin_user):
     pothole_request, noise_request = two_requests
-    clerk = staff_member(django_user_model, "commis", pothole_request.department)
-    handler = staff_member(django_user_model, "responsable", pothole_request.department, handler=True)
+    clerk = StaffFactory(username="commis", department=pothole_request.department)
+    handler = StaffFactory(username="responsable", department=pothole_request.department, handler=True)
     assert not can_see_personal_data(clerk, pothole_request)
     assert can_see_personal_data(handler, pothole_request)
     assert not can_see_personal_data(handler, noise_request)
@@ -40,7 +41,7 @@ def test_personal_data_only_for_handlers(two_requests, django_user_model, admin_
 
 def test_admin_queue_and_detail_respect_departments(two_requests, django_user_model, client):
     pothole_request, noise_request = two_requests
-    handler = staff_member(django_user_model, "responsable", pothole_request.department, handler=True)
+    handler = StaffFactory(username="responsable", department=pothole_request.department, handler=True)
     client.force_login(handler)
     queue = client.get("/admin/requests_queue/")
     assert queue.status_code == 200
@@ -56,7 +57,7 @@ def test_admin_queue_and_detail_respect_departments(two_requests, django_user_mo
 
 def test_clerk_does_not_see_personal_data_in_admin(two_requests, django_user_model, client):
     pothole_request, _ = two_requests
-    clerk = staff_member(django_user_model, "commis", pothole_request.department)
+    clerk = StaffFactory(username="commis", department=pothole_request.department)
     client.force_login(clerk)
     page = client.get(f"/admin/requests_queue/edit/{pothole_request.pk}/")
     assert page.status_code == 200

@@ -6,17 +6,24 @@ import datetime
 
 import pytest
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from wagtail.models import Locale
+from wagtail.users.models import UserProfile
+
 from forms.additions import request_add_citizen_info
+from forms.defaults import install_default_request_types
 from forms.models import CitizenRequest, RequestType, Status
 from forms.ombudsman import escalation_submit
 from forms.services import request_add_note, request_assign, request_change_status, request_submit
 from portal.business_days import add_business_days
+from tests.factories import StaffFactory
 
-from .conftest import VALID_DATA, staff_member
+from .conftest import VALID_DATA
 
 pytestmark = pytest.mark.django_db
 
@@ -74,14 +81,14 @@ def department_requests(request_type, staff) -> dict[str, CitizenRequest]:
 @pytest.fixture
 def works(db, django_user_model):
     pothole = RequestType.objects.get(slug="nid-de-poule")
-    staff = staff_member(django_user_model, "travaux", pothole.department, handler=True)
+    staff = StaffFactory(username="travaux", department=pothole.department, handler=True)
     return staff, department_requests(pothole, staff)
 
 
 @pytest.fixture
 def environment(db, django_user_model):
     missed_pickup = RequestType.objects.get(slug="collecte-manquee")
-    staff = staff_member(django_user_model, "environnement", missed_pickup.department, handler=True)
+    staff = StaffFactory(username="environnement", department=missed_pickup.department, handler=True)
     return staff, department_requests(missed_pickup, staff)
 
 
@@ -145,3 +152,22 @@ def test_another_departments_requests_never_appear(params, client, works, enviro
     assert shown  # the outsider finds their own
     assert not shown & {request.reference for request in works_requests.values()}
     assert shown <= {request.reference for request in environment_requests.values()}
+
+
+def test_the_types_are_in_the_staff_language_with_no_query_per_row(client, works):
+    staff, _requests = works
+    Locale.objects.get_or_create(language_code="en")
+    install_default_request_types()  # the English rows
+    profile = UserProfile.get_for_user(staff)
+    profile.preferred_language = "en"
+    profile.save()
+    client.force_login(staff)
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(reverse(QUEUE))
+    assert "Pothole" in page.text and "Nid-de-poule" not in page.text  # the column and the filter
+    pothole = RequestType.objects.in_default_locale().get(slug="nid-de-poule")
+    for number in range(12):
+        submit(pothole, f"Un autre trou {number}")
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse(QUEUE))
+    assert len(many.captured_queries) == len(few.captured_queries)

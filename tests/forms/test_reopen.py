@@ -12,41 +12,26 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from forms.follow_up import resolved_requests_close
-from forms.models import TRANSITIONS, CitizenRequest, OutgoingEmail, RequestEvent, RequestType, Status
+from forms.models import TRANSITIONS, CitizenRequest, OutgoingEmail, RequestEvent, Status
 from forms.reopen import request_reopen
 from forms.services import request_assign, request_change_status, request_submit, status_token
 from portal.business_days import add_business_days
+from tests.factories import UserFactory
 
-from .conftest import VALID_DATA
+from .conftest import DEPARTMENT_EMAIL, VALID_DATA, resolved_days_ago
 
 REASON = "Le nid-de-poule est encore là, plus profond qu'avant."
-DEPARTMENT_EMAIL = "travaux@example.org"
 
 
 @pytest.fixture
-def resolved(db, portal, admin_user):
-    citizen_request, _ = request_submit(
-        request_type=RequestType.objects.get(slug="nid-de-poule"),
-        data={**VALID_DATA, "phone": "418 555-0123"},
-    )
-    department = citizen_request.department
-    department.email = DEPARTMENT_EMAIL
-    department.save(update_fields=["email"])
-    request_change_status(citizen_request=citizen_request, status=Status.RESOLVED, actor=admin_user)
-    citizen_request.refresh_from_db()
-    return citizen_request
+def resolved(open_request, admin_user):
+    request_change_status(citizen_request=open_request, status=Status.RESOLVED, actor=admin_user)
+    open_request.refresh_from_db()
+    return open_request
 
 
 def reopen_url(citizen_request) -> str:
     return f"/fr/suivi/{status_token(citizen_request)}/reouvrir/"
-
-
-def resolved_days_ago(citizen_request, days: int):
-    CitizenRequest.objects.filter(pk=citizen_request.pk).update(
-        resolved_at=timezone.now() - timedelta(days=days),
-        status_changed_at=timezone.now() - timedelta(days=days),
-    )
-    citizen_request.refresh_from_db()
 
 
 def test_reopened_is_an_open_status_between_in_progress_and_resolved():
@@ -101,7 +86,7 @@ def test_reopen_through_the_private_link(client, resolved, django_capture_on_com
 
 
 def test_the_assignee_is_told(client, resolved, admin_user, django_user_model):
-    handler = django_user_model.objects.create_user(username="julie", email="julie@example.org")
+    handler = UserFactory(username="julie")
     request_assign(citizen_request=resolved, actor=admin_user, assignee=handler)
     assert client.post(reopen_url(resolved), {"reason": REASON}).status_code == 302
     assert OutgoingEmail.objects.get(kind="reopened").to == "julie@example.org"

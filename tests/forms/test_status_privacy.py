@@ -7,8 +7,8 @@ import pytest
 
 from django.utils import timezone
 
-from forms.models import CitizenRequest, RequestType, Status
-from forms.services import request_add_note, request_change_status, request_submit, status_token
+from forms.models import CitizenRequest, Status
+from forms.services import request_add_note, request_change_status, status_token
 
 from .conftest import VALID_DATA
 from .links import private_link_references
@@ -18,11 +18,8 @@ INTERNAL = "Voisin difficile, prévoir deux cols bleus."
 
 
 @pytest.fixture
-def handled(db, portal, admin_user):
-    citizen_request, _ = request_submit(
-        request_type=RequestType.objects.get(slug="nid-de-poule"),
-        data={**VALID_DATA, "phone": "418 555-0123"},
-    )
+def handled(open_request, admin_user):
+    citizen_request = open_request
     request_change_status(
         citizen_request=citizen_request, status=Status.IN_PROGRESS, actor=admin_user, note="Équipe en route."
     )

@@ -10,25 +10,19 @@ from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
-from forms.models import CitizenRequest, OutgoingEmail, RequestEvent, RequestType, Status, SurveyAnswer
+from forms.models import CitizenRequest, OutgoingEmail, RequestEvent, Status, SurveyAnswer
 from forms.services import request_change_status, request_submit, status_token
 from forms.survey import SURVEY_SALT, survey_token
 from portal.business_days import add_business_days
 
-from .conftest import VALID_DATA
+from .conftest import DEPARTMENT_EMAIL, VALID_DATA
 
-DEPARTMENT_EMAIL = "travaux@example.org"
 ANSWERS = {"resolved": "yes", "delay_score": "4", "clarity_score": "5", "courtesy_score": "3", "comment": ""}
 
 
 @pytest.fixture
-def resolved(db, portal, admin_user, django_capture_on_commit_callbacks):
-    citizen_request, _ = request_submit(
-        request_type=RequestType.objects.get(slug="nid-de-poule"), data=VALID_DATA
-    )
-    department = citizen_request.department
-    department.email = DEPARTMENT_EMAIL
-    department.save(update_fields=["email"])
+def resolved(open_request, admin_user, django_capture_on_commit_callbacks):
+    citizen_request = open_request
     request_change_status(citizen_request=citizen_request, status=Status.IN_PROGRESS, actor=admin_user)
     with django_capture_on_commit_callbacks(execute=True):
         request_change_status(

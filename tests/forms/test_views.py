@@ -7,6 +7,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from forms.defaults import install_default_request_types
 from forms.models import Attachment, CitizenRequest, Status, SuggestionEvent
 from forms.references import generate_reference
 from forms.services import reference_from_status_token, request_change_status, request_submit, status_token
@@ -35,6 +36,7 @@ def post_data(token, **overrides):
 
 @pytest.mark.django_db
 def test_start_page_lists_types_in_french_and_english(client, portal):
+    install_default_request_types()  # their English translations, now that the locale exists
     french = client.get("/fr/demande/")
     assert french.status_code == 200 and "Nid-de-poule" in french.text and "Plainte" in french.text
     english = client.get("/en/request/")

@@ -33,7 +33,7 @@ from search.models import PendingSync, Synonym
 from search.query import parse_query
 from search.ranking import expand
 from search.synonyms import synonym_rules
-from tests.factories import entry_line, import_lines
+from tests.factories import AnswerPageFactory, import_lines
 
 pytestmark = [pytest.mark.django_db, pytest.mark.opensearch]
 
@@ -48,50 +48,9 @@ def fresh_database_engine():
 
 
 @pytest.fixture
-def corpus(portal, cluster_search):
-    """A few answers in both languages, imported and published while the cluster engine is on."""
-    report = import_lines(
-        entry_line(
-            source_id="col-fr",
-            title="Quel jour a lieu la collecte des ordures ménagères?",
-            summary="La collecte des ordures ménagères a lieu le mardi, toutes les deux semaines.",
-            body="Placez votre bac roulant en bordure de rue la veille.\n\nLe camion passe dès 7 h.",
-            keywords=["poubelles"],
-        ),
-        entry_line(
-            source_id="rec-fr",
-            title="Que mettre dans le bac de recyclage?",
-            summary="Papier, carton, plastique, verre et métal vont dans le bac de recyclage.",
-            body="Rincez les contenants. Le styromousse va à l'écocentre.",
-        ),
-        entry_line(
-            source_id="eco-fr",
-            title="Heures d'ouverture de l'écocentre",
-            summary="L'écocentre est ouvert du mardi au samedi.",
-            body="Apportez peinture, piles et résidus domestiques dangereux.",
-        ),
-        entry_line(
-            source_id="piscine-fr",
-            kind="service",
-            topic="Permis",
-            title="Permis de piscine",
-            summary="Un permis est requis pour installer une piscine hors terre ou creusée.",
-            body="Une clôture est obligatoire autour de la piscine.",
-            service={"target_days": 10},
-        ),
-        entry_line(
-            source_id="col-en",
-            language="en",
-            translation_of="col-fr",
-            topic="Waste collection",
-            department="Environment Department",
-            title="What day is household garbage collected?",
-            summary="Household garbage is collected on Tuesdays, every two weeks.",
-            body="Place your wheeled bin at the curb the evening before.",
-        ),
-    )
-    assert report.ok, report.errors
-    return report
+def corpus(cluster_search, corpus):
+    """The suite's search corpus (tests/conftest.py), published while the cluster engine is on."""
+    return corpus
 
 
 def top(query, language="fr", **kwargs):
@@ -193,12 +152,12 @@ def test_analyzers_fold_elide_and_stem(cluster_engine):
 
 def test_rebuild_switches_the_alias_and_drops_the_old_index(corpus, cluster_engine):
     first = cluster_engine.current_index("fr")
-    assert cluster_engine.rebuild() == 5
+    assert cluster_engine.rebuild() == 7
     second = cluster_engine.current_index("fr")
     assert second != first
     assert cluster_engine.index_names("fr") == [second]
     count = cluster_engine.cluster.request("GET", f"/{cluster_engine.alias('fr')}/_count")["count"]
-    assert count == 4
+    assert count == 5
     assert top("collecte ordures")[0] == "col-fr"
 
 
@@ -209,37 +168,10 @@ def test_rebuild_search_index_command(corpus, cluster_engine, capsys):
     assert cluster_engine.index_names("en") == [cluster_engine.current_index("en")]
 
 
-# --- behaviour ------------------------------------------------------------------------------
+# --- behaviour: tests/search/test_entry.py runs the same tests on this engine and the database's.
 
 
-def test_answers_come_from_the_cluster(corpus):
-    response = search_pages("collecte des ordures", language="fr", log=False)
-    assert response.engine == "opensearch"
-    assert response.results[0].source_id == "col-fr"
-    assert "<mark>" in response.results[0].excerpt
-
-
-def test_folding_elision_and_stemming(corpus):
-    assert top("ECOCENTRE heures")[0] == "eco-fr"
-    assert top("c'est quand que l'écocentre est ouvert?")[0] == "eco-fr"
-    assert top("piscines")[0] == "piscine-fr"
-
-
-def test_typos_are_tolerated_and_suggested(corpus):
-    response = search_pages("permi de piscinne", language="fr", log=False)
-    assert response.results[0].source_id == "piscine-fr"
-    # As on the database engine: « permi » is a slip for « permis », « piscines » is a plural.
-    assert response.suggestion == "permis de piscine"
-    response = search_pages("pisicne hors tere", language="fr", log=False)
-    assert response.results[0].source_id == "piscine-fr"
-    assert response.suggestion == "piscine hors terre"
-    assert search_pages("piscines", language="fr", log=False).suggestion is None
-    assert search_pages("permis de piscine", language="fr", log=False).suggestion is None
-
-
-def test_editors_synonyms_reach_the_cluster(corpus, cluster_engine):
-    assert top("vidanges") == ["col-fr"]
-    assert top("styro") == []
+def test_editors_synonyms_reach_the_index_synonym_graph(corpus, cluster_engine):
     Synonym.objects.create(language="fr", terms="styro, styrofoam", canonical="styromousse")
     assert top("styro") == ["rec-fr"]
     # The signal's task pushed the new rule to the index's synonym graph too, without reindexing.
@@ -248,31 +180,6 @@ def test_editors_synonyms_reach_the_cluster(corpus, cluster_engine):
         "POST", f"/{index}/_analyze", {"analyzer": "fr_search", "text": "styro"}
     )
     assert "styromous" in {token["token"] for token in analysed["tokens"]}
-
-
-def test_language_filter_and_topic(corpus):
-    assert top("garbage", "en") == ["col-en"]
-    assert "col-en" not in top("garbage collected")
-    topic = ServicePage.objects.get(source_id="piscine-fr").get_parent()
-    assert top("permis piscine ordures", topic_id=topic.pk) == ["piscine-fr"]
-
-
-def test_highlight_marks_the_matched_words(corpus):
-    response = search_pages("peinture", language="fr", log=False)
-    assert response.results[0].source_id == "eco-fr"
-    assert "<mark>peinture</mark>" in response.results[0].excerpt.lower()
-    assert "<script" not in search_pages("<script>piscine", language="fr", log=False).results[0].excerpt
-
-
-def test_instant_answers_complete_titles(corpus, cluster_engine):
-    assert top("perm", prefix=True) == ["piscine-fr"]
-    assert top("permis pisc", prefix=True)[0] == "piscine-fr"
-
-
-def test_instant_answers_complete_a_mistyped_start(corpus):
-    # Half a word with a slip of the finger: the start of an editor's keyword, one edit away.
-    assert top("pubel", prefix=True) == ["col-fr"]
-    assert top("Permus de p", prefix=True)[0] == "piscine-fr"
 
 
 # --- index sync -----------------------------------------------------------------------------
@@ -286,7 +193,7 @@ def cluster_ids(engine, language="fr"):
 
 
 def test_index_follows_publish_unpublish_and_delete(corpus, cluster_engine):
-    assert cluster_ids(cluster_engine) == {"col-fr", "rec-fr", "eco-fr", "piscine-fr"}
+    assert cluster_ids(cluster_engine) == {"col-fr", "rec-fr", "eco-fr", "piscine-fr", "neige-fr"}
     page = AnswerPage.objects.get(source_id="eco-fr")
     page.unpublish()
     assert "eco-fr" not in cluster_ids(cluster_engine)
@@ -300,8 +207,7 @@ def test_index_follows_publish_unpublish_and_delete(corpus, cluster_engine):
 
 
 def test_drafts_are_not_indexed(portal, cluster_search):
-    report = import_lines(entry_line(source_id="draft-fr", title="Brouillon secret"), publish=False)
-    assert report.ok
+    AnswerPageFactory(source_id="draft-fr", title="Brouillon secret", publish=False)
     cluster_search.ensure_index("fr")
     assert "draft-fr" not in cluster_ids(cluster_search)
 
@@ -333,11 +239,9 @@ def use_engine(engine):
 @pytest.fixture
 def database_corpus(portal, settings):
     settings.SEARCH_URL = ""
-    report = import_lines(
-        entry_line(source_id="piscine-fr", title="Permis de piscine", summary="Un permis est requis."),
+    return AnswerPageFactory(
+        source_id="piscine-fr", title="Permis de piscine", summary="Un permis est requis."
     )
-    assert report.ok
-    return report
 
 
 def test_fallback_when_the_port_is_closed(database_corpus, settings, caplog, reset_warnings):
@@ -442,10 +346,7 @@ def test_changes_made_while_the_cluster_is_down_reach_it_when_it_is_back(relayed
     relay = relayed_cluster
     relay.close()
     # An editor publishes and unpublishes while the cluster is down: no error, nothing lost.
-    report = import_lines(
-        entry_line(source_id="feuilles-fr", title="Collecte des feuilles mortes", summary="En octobre.")
-    )
-    assert report.ok, report.errors
+    AnswerPageFactory(source_id="feuilles-fr", title="Collecte des feuilles mortes", summary="En octobre.")
     AnswerPage.objects.get(source_id="eco-fr").unpublish()
     response = search_pages("feuilles mortes", language="fr")
     assert (response.engine, response.results[0].source_id) == ("database", "feuilles-fr")

@@ -11,7 +11,7 @@ from django.test import Client
 from knowledge.addresses import address_search, addresses_import_text, collection_dates
 from knowledge.demo_registry import demo_registry_create
 from knowledge.models import Address, AnswerPage, Sector
-from tests.factories import entry_line, import_lines
+from tests.factories import AnswerPageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,9 +99,7 @@ def test_collection_dates_follow_the_rule_and_move_after_holidays():
 
 
 def test_the_demo_answer_tells_the_collection_days_by_address(portal):
-    import_lines(
-        entry_line(source_id="rae-001-fr", title="Quel jour mes ordures sont-elles ramassées?"),
-    )
+    AnswerPageFactory(source_id="rae-001-fr", title="Quel jour mes ordures sont-elles ramassées?")
     assert demo_registry_create() > 2000
     assert demo_registry_create() > 2000 and Address.objects.count() < 5000  # idempotent
     page = AnswerPage.objects.get(source_id="rae-001-fr")

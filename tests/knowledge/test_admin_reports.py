@@ -2,21 +2,19 @@ import datetime
 
 import pytest
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
 from knowledge.admin_views import months_before, review_cutoff
-from knowledge.models import AnswerPage, ServicePage
 from knowledge.votes import helpful_vote_record
-from tests.factories import entry_line, import_lines
+from tests.factories import AnswerPageFactory, ServicePageFactory, SuperuserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def editor_client(client):
-    user = get_user_model().objects.create_superuser("editrice", "editrice@example.org", "secret-pass")
+    user = SuperuserFactory(username="editrice")
     client.force_login(user)
     return client
 
@@ -29,21 +27,11 @@ def reviewed(page, *, days_ago: int):
 
 @pytest.fixture
 def stale_and_fresh(portal):
-    report = import_lines(
-        entry_line(source_id="stale-fr", title="Comment obtenir un permis de feu?"),
-        entry_line(source_id="fresh-fr", title="Quand passe la déneigeuse?"),
-        entry_line(
-            source_id="stale-svc-fr",
-            kind="service",
-            topic="Permis",
-            title="Permis de clôture",
-            service={"target_days": 5},
-        ),
+    stale = AnswerPageFactory(source_id="stale-fr", title="Comment obtenir un permis de feu?")
+    fresh = AnswerPageFactory(source_id="fresh-fr", title="Quand passe la déneigeuse?")
+    stale_service = ServicePageFactory(
+        source_id="stale-svc-fr", topic="Permis", title="Permis de clôture", target_days=5
     )
-    assert report.ok, report.errors
-    stale = AnswerPage.objects.get(source_id="stale-fr")
-    fresh = AnswerPage.objects.get(source_id="fresh-fr")
-    stale_service = ServicePage.objects.get(source_id="stale-svc-fr")
     reviewed(stale, days_ago=400)
     reviewed(fresh, days_ago=60)
     reviewed(stale_service, days_ago=800)
@@ -148,7 +136,7 @@ def test_reports_are_in_the_reports_menu(editor_client, portal):
 
 
 def test_reports_need_page_permissions(client, stale_and_fresh):
-    user = get_user_model().objects.create_user("citoyen", "citoyen@example.org", "secret-pass")
+    user = UserFactory(username="citoyen")
     client.force_login(user)
     for name in ("knowledge_reports:answers_to_review", "knowledge_reports:helpful_votes"):
         response = client.get(reverse(name))

@@ -7,7 +7,6 @@ import time
 
 import pytest
 
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -15,16 +14,9 @@ from wagtail.models import Locale
 
 from knowledge.models import Alert, TopicPage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 MESSAGE = "Avis d'ébullition de l'eau dans le secteur Nord."
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def alert(**fields) -> Alert:

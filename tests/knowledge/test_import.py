@@ -13,6 +13,52 @@ from tests.factories import entry_line, import_lines
 pytestmark = pytest.mark.django_db
 
 
+# The suite's `answer_pair` and `service_page` come from factories; here the importer builds them.
+@pytest.fixture
+def answer_pair(portal):
+    """A French answer and its English translation, imported."""
+    report = import_lines(
+        entry_line(
+            source_id="col-1-fr",
+            title="Quand a lieu la collecte des ordures?",
+            summary="Le mardi, toutes les deux semaines.",
+            keywords=["vidanges", "poubelles"],
+        ),
+        entry_line(
+            source_id="col-1-en",
+            language="en",
+            translation_of="col-1-fr",
+            topic="Waste collection",
+            department="Environment Department",
+            title="When is garbage collected?",
+            summary="On Tuesdays, every two weeks.",
+        ),
+    )
+    assert report.ok, report.errors
+    return AnswerPage.objects.get(source_id="col-1-fr"), AnswerPage.objects.get(source_id="col-1-en")
+
+
+@pytest.fixture
+def service_page(portal):
+    report = import_lines(
+        entry_line(
+            source_id="svc-1-fr",
+            kind="service",
+            topic="Permis",
+            title="Permis de piscine",
+            summary="Un permis est requis pour installer une piscine.",
+            service={
+                "target_days": 10,
+                "fee": "50 $",
+                "how_to": "1. Remplir le formulaire\n2. Payer",
+                "request_type": "question",
+            },
+        )
+    )
+    assert report.ok, report.errors
+    return ServicePage.objects.get(source_id="svc-1-fr")
+
+
 def test_import_creates_pages_in_their_locale_and_links_translations(answer_pair):
     french, english = answer_pair
     assert french.locale.language_code == "fr" and english.locale.language_code == "en"

@@ -17,14 +17,7 @@ from wagtail.models import Page, PageViewRestriction
 from knowledge.models import Department, TopicPage
 from portal.models import ContactSettings
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 def anonymous_get(url):
@@ -152,8 +145,8 @@ def test_a_request_type_change_is_seen_on_the_pages_that_embed_its_form(service_
 
     install_default_request_types()
     warm(service_page.url)
-    request_type = RequestType.objects.get(slug="question")
-    request_type.label_fr = "Question au comptoir municipal"
+    request_type = RequestType.objects.in_default_locale().get(slug="question")
+    request_type.label = "Question au comptoir municipal"
     request_type.save()
     response = anonymous_get(service_page.url)
     assert response["X-Cache"] == "MISS" and "Question au comptoir municipal" in response.text
@@ -205,7 +198,7 @@ def test_a_verified_citizen_session_is_never_served_nor_stored_nor_shown_to_othe
     install_default_request_types()
     french, _english = answer_pair
     citizen_request, _ = request_submit(
-        request_type=RequestType.objects.get(slug="nid-de-poule"),
+        request_type=RequestType.objects.in_default_locale().get(slug="nid-de-poule"),
         data={
             "subject": "Nid-de-poule devant le 12, rue Principale",
             "description": "Un trou profond dans la voie de droite.",
@@ -238,7 +231,7 @@ def test_the_private_status_link_is_never_stored(answer_pair):
 
     install_default_request_types()
     citizen_request, _ = request_submit(
-        request_type=RequestType.objects.get(slug="question"),
+        request_type=RequestType.objects.in_default_locale().get(slug="question"),
         data={
             "subject": "Question",
             "description": "Une question.",

@@ -6,7 +6,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage
@@ -23,24 +22,6 @@ class TestPageRules(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(ServicePage, {TopicPage})
         self.assertAllowedSubpageTypes(AnswerPage, set())
         self.assertCanNotCreateAt(HomePage, AnswerPage)
-
-
-def test_home_shows_search_box_topics_popular_and_contact(client, answer_pair):
-    response = client.get("/fr/")
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert '<html lang="fr-CA">' in html
-    assert 'role="search"' in html and 'name="q"' in html
-    assert "Collectes" in html  # a topic
-    assert "Quand a lieu la collecte des ordures?" in html  # a popular answer
-    assert "7 h 30" in html and "17 h 30" in html  # contact hours from the site settings
-
-
-def test_english_home_is_in_english(client, answer_pair):
-    html = client.get("/en/").content.decode()
-    assert '<html lang="en-CA">' in html
-    assert "7:30 a.m." in html and "5:30 p.m." in html
-    assert "When is garbage collected?" in html
 
 
 def test_answer_page_renders_question_short_answer_body_and_department(client, answer_pair):
@@ -91,18 +72,19 @@ def test_unpublished_answers_are_not_served_or_listed(client, answer_pair):
     assert french.title not in client.get("/fr/").content.decode()
 
 
-def test_answer_page_renders_in_at_most_13_queries(client, answer_pair, settings):
-    """Rendering itself, without the page cache (the contact details are one query: read from
-    the database at each request, so that every worker shows an editor's change at once; the
-    related answers two more: the topic's answers and the search sessions that opened them; the
-    alerts none, from the shared cache)."""
+def test_answer_page_renders_in_at_most_15_queries(client, answer_pair, settings):
+    """Rendering itself, without the page cache (the contact settings and the contact texts are
+    one query each: read from the database at each request, so that every worker shows an
+    editor's change at once; the related answers two more: the topic's answers and the search
+    sessions that opened them; the embedded form's request type two: the type and its label in
+    the page's language; the alerts none, from the shared cache)."""
     settings.PORTAL_PAGE_CACHE_SECONDS = 0
     french, _english = answer_pair
     client.get(french.url)  # warm the site caches, as in production
     with CaptureQueriesContext(connection) as queries:
         response = client.get(french.url)
     assert response.status_code == 200
-    assert len(queries) <= 13, "\n".join(query["sql"][:600] for query in queries.captured_queries)
+    assert len(queries) <= 15, "\n".join(query["sql"][:600] for query in queries.captured_queries)
 
 
 def test_public_pages_are_cacheable_by_a_shared_cache(client, answer_pair):
@@ -121,17 +103,3 @@ def test_sitemaps_per_language_and_robots(client, answer_pair):
     assert english.url in english_map and french.url not in english_map
     robots = client.get("/robots.txt").content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in robots and "Disallow: /admin/" in robots
-
-
-def test_root_redirects_to_french(client, portal):
-    response = client.get("/")
-    assert response.status_code == 302 and response["Location"] == "/fr/"
-
-
-def test_unknown_page_is_a_friendly_404(client, portal):
-    response = client.get("/fr/nexiste-pas/")
-    assert response.status_code == 404
-
-
-def test_every_locale_has_its_home_page(portal):
-    assert sorted(Page.objects.type(HomePage).values_list("locale__language_code", flat=True)) == ["en", "fr"]

@@ -1,10 +1,13 @@
-"""Related answers: the editor's choice first (admin or import), else the topic's, same language."""
+"""Related answers: the editor's choice first (admin or import), else the topic's, same language.
+
+The first two tests go through the importer (its `related` field); the others build pages.
+"""
 
 import pytest
 
 from knowledge.models import AnswerPage
 from knowledge.related import related_answers, related_scorer_register
-from tests.factories import entry_line, import_lines
+from tests.factories import AnswerPageFactory, QueryLogFactory, entry_line, import_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -42,19 +45,17 @@ def test_the_import_refuses_a_bad_related_field(portal):
 
 
 def test_without_a_choice_the_topics_answers_never_the_page_itself_nor_another_language(portal):
-    imported(
-        entry_line(source_id="t1-fr", title="Alpha?"),
-        entry_line(source_id="t2-fr", title="Bêta?"),
-        entry_line(source_id="t3-fr", title="Gamma?"),
-        entry_line(source_id="t4-fr", title="Delta?"),
-        entry_line(source_id="other-fr", title="Autre thème?", topic="Permis"),
-        entry_line(
-            source_id="t1-en",
-            title="Alpha in English?",
-            language="en",
-            translation_of="t1-fr",
-            topic="Collections",
-        ),
+    AnswerPageFactory(source_id="t1-fr", title="Alpha?")
+    AnswerPageFactory(source_id="t2-fr", title="Bêta?")
+    AnswerPageFactory(source_id="t3-fr", title="Gamma?")
+    AnswerPageFactory(source_id="t4-fr", title="Delta?")
+    AnswerPageFactory(source_id="other-fr", title="Autre thème?", topic="Permis")
+    AnswerPageFactory(
+        source_id="t1-en",
+        title="Alpha in English?",
+        language="en",
+        translation_of=page("t1-fr"),
+        topic="Collections",
     )
     shown = related_answers(page("t1-fr"))
     assert len(shown) == 3 and "Alpha?" not in titles(shown) and "Autre thème?" not in titles(shown)
@@ -63,11 +64,9 @@ def test_without_a_choice_the_topics_answers_never_the_page_itself_nor_another_l
 
 
 def test_the_editors_choice_comes_first(portal):
-    imported(
-        entry_line(source_id="e1-fr", title="Un?"),
-        entry_line(source_id="e2-fr", title="Deux?"),
-        entry_line(source_id="e3-fr", title="Trois?", topic="Permis"),
-    )
+    AnswerPageFactory(source_id="e1-fr", title="Un?")
+    AnswerPageFactory(source_id="e2-fr", title="Deux?")
+    AnswerPageFactory(source_id="e3-fr", title="Trois?", topic="Permis")
     first = page("e1-fr")
     first.related = [("page", page("e3-fr"))]
     first.save()
@@ -75,11 +74,9 @@ def test_the_editors_choice_comes_first(portal):
 
 
 def test_registered_scorers_rank_the_topics_answers(portal):
-    imported(
-        entry_line(source_id="s1-fr", title="Un?"),
-        entry_line(source_id="s2-fr", title="Deux?"),
-        entry_line(source_id="s3-fr", title="Trois?"),
-    )
+    AnswerPageFactory(source_id="s1-fr", title="Un?")
+    AnswerPageFactory(source_id="s2-fr", title="Deux?")
+    AnswerPageFactory(source_id="s3-fr", title="Trois?")
     favourite = page("s3-fr").pk
 
     def prefers_three(_page, candidate_ids):
@@ -95,23 +92,14 @@ def test_registered_scorers_rank_the_topics_answers(portal):
 
 
 def test_answers_opened_by_the_same_search_sessions_come_first(portal):
-    from search.models import ClickLog, QueryLog
+    from search.models import ClickLog
 
-    imported(
-        entry_line(source_id="c1-fr", title="Un?"),
-        entry_line(source_id="c2-fr", title="Deux?"),
-        entry_line(source_id="c3-fr", title="Trois?"),
-    )
+    AnswerPageFactory(source_id="c1-fr", title="Un?")
+    AnswerPageFactory(source_id="c2-fr", title="Deux?")
+    AnswerPageFactory(source_id="c3-fr", title="Trois?")
     first, third = page("c1-fr"), page("c3-fr")
     for session in ("aaaa", "bbbb"):
-        log = QueryLog.objects.create(
-            query="bac",
-            language="fr",
-            results_count=3,
-            engine="database",
-            duration_ms=1,
-            session_digest=session,
-        )
+        log = QueryLogFactory(query="bac", session_digest=session)
         ClickLog.objects.create(query_log=log, page_id=first.pk, position=1)
         ClickLog.objects.create(query_log=log, page_id=third.pk, position=2)
     assert titles(related_answers(first)) == ["Trois?", "Deux?"]

@@ -93,7 +93,8 @@ def request_types(db):
 @pytest.fixture
 def citizen_request(request_types, settings, tmp_path):
     settings.REQUESTS_PRIVATE_ROOT = tmp_path / "private"
-    created, _ = request_submit(request_type=RequestType.objects.get(slug="nid-de-poule"), data=VALID_DATA)
+    pothole = RequestType.objects.in_default_locale().get(slug="nid-de-poule")
+    created, _ = request_submit(request_type=pothole, data=VALID_DATA)
     return created
 
 

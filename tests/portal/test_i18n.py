@@ -176,13 +176,17 @@ def test_service_page_pluralises_its_delay_in_french(client, service_page):
 
 @pytest.mark.django_db
 def test_javascript_strings_come_from_the_catalogues(client):
-    """The instant answers' strings: the djangojs catalogue, complete, served per language."""
-    po = settings.BASE_DIR / "portal" / "locale" / "fr" / "LC_MESSAGES" / "djangojs.po"
-    entries = read_po(po)
-    assert entries and all(all(translations(entry)) for entry in entries)
+    """The scripts' strings (instant answers, the map): each app's djangojs catalogue, complete,
+    served per language by one catalogue view."""
+    catalogues = sorted(settings.BASE_DIR.glob("*/locale/fr/LC_MESSAGES/djangojs.po"))
+    assert {po.parts[-5] for po in catalogues} >= {"portal", "forms"}
+    for po in catalogues:
+        entries = read_po(po)
+        assert entries and all(all(translations(entry)) for entry in entries), po
     french = client.get("/fr/jsi18n/")
     assert french.status_code == 200 and "public" in french["Cache-Control"]
     assert "Voir tous les r\\u00e9sultats" in french.content.decode()
+    assert "Zoom arri\\u00e8re" in french.content.decode()  # the map's, from the forms app
     assert "Voir tous" not in client.get("/en/jsi18n/").content.decode()
     script = (settings.BASE_DIR / "portal" / "static" / "js" / "instant-answers.js").read_text()
     assert "Réponses suggérées" not in script  # no dictionary of its own

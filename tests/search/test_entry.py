@@ -11,6 +11,7 @@ from wagtail.models import Page
 from knowledge.models import AnswerPage, ServicePage, TopicPage
 from search.entry import SearchResponse, search_pages
 from search.models import QueryLog, SearchDocument, Synonym
+from tests.factories import AnswerPageFactory
 
 from .conftest import source_ids, top
 
@@ -43,6 +44,10 @@ def test_typos_are_tolerated_and_suggested(corpus):
     assert source_ids(response)[0] == "piscine-fr"
     assert response.suggestion == "permis de piscine"  # the words as typed, only the slips corrected
     assert top("stationement de nuit")[0] == "neige-fr"
+    response = search_pages("pisicne hors tere", language="fr")
+    assert source_ids(response)[0] == "piscine-fr"
+    assert response.suggestion == "piscine hors terre"
+    assert search_pages("piscines", language="fr").suggestion is None  # a plural, not a slip
 
 
 def test_no_suggestion_for_well_spelt_queries(corpus):
@@ -73,13 +78,29 @@ def test_highlighted_excerpt(corpus):
     hit = search_pages("vidanges", language="fr").results[0]
     assert "<mark>ordures</mark>" in hit.excerpt
 
+    hit = search_pages("peinture", language="fr").results[0]
+    assert hit.source_id == "eco-fr" and "<mark>peinture</mark>" in hit.excerpt.lower()
+
 
 def test_excerpt_is_escaped(portal):
-    from tests.factories import entry_line, import_lines
-
-    import_lines(entry_line(source_id="x-fr", title="Balises", summary="Le <script>alert(1)</script> piège"))
+    AnswerPageFactory(source_id="x-fr", title="Balises", summary="Le <script>alert(1)</script> piège")
     hit = search_pages("script piège", language="fr").results[0]
     assert "<script" not in hit.excerpt and "&lt;<mark>script</mark>&gt;" in hit.excerpt
+
+
+def test_markup_in_the_query_is_not_echoed(corpus):
+    assert "<script" not in search_pages("<script>piscine", language="fr").results[0].excerpt
+
+
+def test_instant_answers_complete_titles(corpus):
+    assert top("perm", prefix=True) == ["piscine-fr"]
+    assert top("permis pisc", prefix=True)[0] == "piscine-fr"
+
+
+def test_instant_answers_complete_a_mistyped_start(corpus):
+    # Half a word with a slip of the finger: the start of an editor's keyword, one edit away.
+    assert top("pubel", prefix=True) == ["col-fr"]
+    assert top("Permus de p", prefix=True)[0] == "piscine-fr"
 
 
 def test_results_are_in_the_requested_language_only(corpus):

@@ -4,6 +4,7 @@ import pytest
 
 from search.query import parse_query, slip_cost, stem
 from search.ranking import MIN_SEARCHERS, build_index, corrections, rank, searched_stems
+from tests.factories import QueryLogFactory
 
 
 def index_of(*titles, language="fr"):
@@ -48,26 +49,12 @@ def test_a_stem_one_edit_away_is_corrected(typed):
 @pytest.mark.django_db
 def test_words_visitors_searched_and_clicked_are_read_without_personal_data(corpus):
     from search.engines.database import DatabaseEngine
-    from search.models import ClickLog, QueryLog
+    from search.models import ClickLog
 
     for number in range(MIN_SEARCHERS):
-        log = QueryLog.objects.create(
-            query="ecocentre horaire",
-            language="fr",
-            results_count=1,
-            engine="database",
-            duration_ms=1.0,
-            session_digest=f"digest{number}",
-        )
+        log = QueryLogFactory(query="ecocentre horaire", results_count=1, session_digest=f"digest{number}")
         ClickLog.objects.create(query_log=log, page_id=1, position=1)
-    QueryLog.objects.create(
-        query="piscine",
-        language="fr",
-        results_count=1,
-        engine="database",
-        duration_ms=1.0,
-        session_digest="x",
-    )  # searched, but nothing clicked: not a successful search
+    QueryLogFactory(query="piscine", results_count=1)  # searched, nothing clicked: not a success
     DatabaseEngine.forget()
     searched = DatabaseEngine().language_index("fr").searched
     assert searched == {stem("ecocentre", "fr"): MIN_SEARCHERS, stem("horaire", "fr"): MIN_SEARCHERS}

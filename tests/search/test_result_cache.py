@@ -4,7 +4,6 @@ import re
 
 import pytest
 
-from django.core.cache import cache
 from django.test import Client
 
 from knowledge.models import AnswerPage, ServicePage
@@ -13,20 +12,13 @@ from search.engines.base import EngineHit, EngineResult, EngineUnavailable, Sear
 from search.engines.database import DatabaseEngine
 from search.entry import search_pages
 from search.models import ClickLog, QueryLog, Synonym
-from tests.factories import entry_line, import_lines
+from tests.factories import AnswerPageFactory
 
 from .conftest import source_ids
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 SEARCH = "/fr/recherche/"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -93,15 +85,12 @@ def test_offline_tools_measure_the_engine_not_the_cache(corpus, engine_calls):
 def test_a_newly_published_answer_is_found_at_once(corpus, rf):
     assert Client().get(SEARCH, {"q": "piscine"})["X-Cache"] == "MISS"
     assert Client().get(SEARCH, {"q": "piscine"})["X-Cache"] == "HIT"
-    report = import_lines(
-        entry_line(
-            source_id="vidange-piscine-fr",
-            topic="Permis",
-            title="Vidange de la piscine",
-            summary="Vidangez la piscine vers la rue, jamais chez le voisin.",
-        )
+    AnswerPageFactory(
+        source_id="vidange-piscine-fr",
+        topic="Permis",
+        title="Vidange de la piscine",
+        summary="Vidangez la piscine vers la rue, jamais chez le voisin.",
     )
-    assert report.ok, report.errors
     page = Client().get(SEARCH, {"q": "piscine"})
     assert page["X-Cache"] == "MISS" and "Vidange de la <mark>piscine</mark>" in page.text
     assert "vidange-piscine-fr" in source_ids(search_pages("piscine", language="fr", request=rf.get(SEARCH)))

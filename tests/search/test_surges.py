@@ -6,24 +6,17 @@ import pytest
 
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
 from wagtail.models import GroupPagePermission
 
-from search.models import ClickLog, QueryLog
+from search.models import ClickLog
 from search.surges import surges_find, surges_notify
+from tests.factories import QueryLogFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 @pytest.fixture
@@ -32,7 +25,7 @@ def editor(django_user_model, answer_pair):
     french, _english = answer_pair
     group = Group.objects.create(name="Rédaction collectes")
     GroupPagePermission.objects.create(group=group, page=french.get_parent(), permission_type="change")
-    user = django_user_model.objects.create_user("redaction", "redaction@example.org", "pw-secret-123")
+    user = UserFactory(username="redaction")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
     user.groups.add(group)
     return user
@@ -40,15 +33,7 @@ def editor(django_user_model, answer_pair):
 
 def searches(*, at, count, page=None, query="eau potable", results=3):
     for number in range(count):
-        log = QueryLog.objects.create(
-            query=query,
-            language="fr",
-            results_count=results,
-            engine="database",
-            duration_ms=2,
-            session_digest=f"s{number:05d}",
-        )
-        QueryLog.objects.filter(pk=log.pk).update(created_at=at)
+        log = QueryLogFactory(query=query, results_count=results, session_digest=f"s{number:05d}", at=at)
         if page is not None:
             click = ClickLog.objects.create(query_log=log, page_id=page.pk, position=1)
             ClickLog.objects.filter(pk=click.pk).update(created_at=at)

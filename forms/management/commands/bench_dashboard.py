@@ -202,7 +202,9 @@ def fill(*, requests: int, searches: int) -> None:
 
     rng = random.Random(14)  # noqa: S311 - reproducible made-up data, not a secret
     now = timezone.now()
-    types = list(RequestType.objects.values_list("pk", "department_id", "target_business_days"))
+    types = list(
+        RequestType.objects.in_default_locale().values_list("pk", "department_id", "target_business_days")
+    )
     words = [
         "collecte",
         "ordures",

@@ -5,10 +5,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from forms.defaults import install_default_request_types
 from forms.demo import demo_history_create
 from home.information import information_pages_setup
 from home.setup import portal_tree_setup
 from knowledge.demo_registry import demo_registry_create
+from portal.contact import contact_details_setup
 
 DEMO_CONTENT = Path(__file__).resolve().parents[3] / "knowledge" / "demo" / "demo-content.jsonl"
 
@@ -25,6 +27,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, demo=False, hostname="127.0.0.1", port=8000, **options):
         portal_tree_setup(hostname=hostname, port=port)
+        # The departments and request types in every language (the migration made the French ones).
+        install_default_request_types()
+        contact_details_setup()  # the contact block's words in French and English
         created = information_pages_setup()
         self.stdout.write(
             f"Home pages ready in every language; {created} privacy, accessibility or contact pages made."
