@@ -19,6 +19,7 @@ from portal.business_days import add_business_days
 from tests.factories import UserFactory
 
 from .conftest import DEPARTMENT_EMAIL, VALID_DATA, resolved_days_ago
+from .links import private_link_references
 
 REASON = "Le nid-de-poule est encore là, plus profond qu'avant."
 
@@ -79,7 +80,8 @@ def test_reopen_through_the_private_link(client, resolved, django_capture_on_com
     receipt = OutgoingEmail.objects.get(kind="reopen_received")  # the citizen is told the new date
     assert receipt.to == resolved.email and resolved.reference in receipt.subject
     assert "rouverte" in receipt.body and french_date(resolved.expected_on) in receipt.body
-    assert token in receipt.body and REASON not in receipt.body
+    assert private_link_references(receipt.body, "/fr/suivi/") == [resolved.reference]
+    assert REASON not in receipt.body
     page = client.get(response["Location"])
     assert "Votre demande a été rouverte" in page.text and "Rouverte" in page.text
     assert 'name="reason"' not in page.text  # open again: nothing more to reopen
