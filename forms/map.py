@@ -7,7 +7,6 @@ The handle view of the admin shows one request on the same map, with the open re
 that the staff member may see (`request_location_map`, through the selector).
 """
 
-import math
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .models import OPEN_STATUSES, CitizenRequest, RequestType, Status, localize_request_types
-from .nearby import EARTH_RADIUS_METRES, distance_metres
+from .nearby import requests_within
 from .selectors import requests_visible_to
 
 # 0.001° is about 111 m of latitude and 76 m of longitude at 46.8° N: a block, not a home.
@@ -53,6 +52,20 @@ class MapRequest:
     street: str
     latitude: float  # rounded
     longitude: float  # rounded
+
+    @classmethod
+    def rounded(cls, *, request_type, status, submitted_at, latitude, longitude, street=""):
+        """One open request as the public sees it: its location rounded, its type localized."""
+        latitude, longitude = location_round(latitude, longitude)
+        return cls(
+            type_slug=request_type.slug,
+            type_label=request_type.localized.label,
+            status=status,
+            submitted_on=timezone.localdate(submitted_at),
+            street=street,
+            latitude=latitude,
+            longitude=longitude,
+        )
 
     @property
     def status_label(self) -> str:
@@ -106,21 +119,17 @@ def open_requests_for_map(*, request_type: RequestType | None = None, limit: int
     rows = queryset.order_by("-submitted_at", "-pk").values_list(
         "request_type_id", "status", "submitted_at", "latitude", "longitude", "address_match__street"
     )[:limit]
-    found = []
-    for type_id, status, submitted_at, latitude, longitude, street in rows:
-        rounded_latitude, rounded_longitude = location_round(latitude, longitude)
-        found.append(
-            MapRequest(
-                type_slug=types[type_id].slug,
-                type_label=types[type_id].localized.label,
-                status=status,
-                submitted_on=timezone.localdate(submitted_at),
-                street=street or "",
-                latitude=rounded_latitude,
-                longitude=rounded_longitude,
-            )
+    return [
+        MapRequest.rounded(
+            request_type=types[type_id],
+            status=status,
+            submitted_at=submitted_at,
+            latitude=latitude,
+            longitude=longitude,
+            street=street or "",
         )
-    return found
+        for type_id, status, submitted_at, latitude, longitude, street in rows
+    ]
 
 
 def map_groups(requests: list[MapRequest], types: list[RequestType]) -> list[MapGroup]:
@@ -195,23 +204,19 @@ def request_location_map(*, citizen_request: CitizenRequest, user, exact: bool) 
         return None
     latitude, longitude = citizen_request.latitude, citizen_request.longitude
     shown = (latitude, longitude) if exact else location_round(latitude, longitude)
-    dlat = math.degrees(HANDLE_NEARBY_METRES / EARTH_RADIUS_METRES)
-    dlon = dlat / max(math.cos(math.radians(latitude)), 0.01)
-    candidates = (
+    open_around = (
         requests_visible_to(user)
-        .filter(
-            status__in=OPEN_STATUSES,
-            latitude__range=(latitude - dlat, latitude + dlat),
-            longitude__range=(longitude - dlon, longitude + dlon),
-        )
+        .filter(status__in=OPEN_STATUSES)
         .exclude(pk=citizen_request.pk)
         .order_by("-submitted_at")
     )
-    within = []
-    for candidate in candidates[: HANDLE_NEARBY_LIMIT * 4]:
-        distance = distance_metres(latitude, longitude, candidate.latitude, candidate.longitude)
-        if distance <= HANDLE_NEARBY_METRES and len(within) < HANDLE_NEARBY_LIMIT:
-            within.append((distance, candidate))
+    within = requests_within(
+        open_around,
+        latitude=latitude,
+        longitude=longitude,
+        metres=HANDLE_NEARBY_METRES,
+        candidates=HANDLE_NEARBY_LIMIT * 4,
+    )[:HANDLE_NEARBY_LIMIT]
     localize_request_types(
         [citizen_request.request_type, *(candidate.request_type for _d, candidate in within)]
     )
@@ -230,15 +235,12 @@ def request_location_map(*, citizen_request: CitizenRequest, user, exact: bool) 
     ]
     nearby = []
     for distance, candidate in within:
-        rounded_latitude, rounded_longitude = location_round(candidate.latitude, candidate.longitude)
-        item = MapRequest(
-            type_slug=candidate.request_type.slug,
-            type_label=candidate.request_type.localized.label,
+        item = MapRequest.rounded(
+            request_type=candidate.request_type,
             status=candidate.status,
-            submitted_on=timezone.localdate(candidate.submitted_at),
-            street="",
-            latitude=rounded_latitude,
-            longitude=rounded_longitude,
+            submitted_at=candidate.submitted_at,
+            latitude=candidate.latitude,
+            longitude=candidate.longitude,
         )
         point = item.as_point()
         points.append({**point, "label": f"{candidate.reference}: {point['label']}"})

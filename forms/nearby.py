@@ -76,6 +76,28 @@ def request_from_join_token(token: str) -> CitizenRequest | None:
     return CitizenRequest.objects.filter(pk=pk).select_related("request_type").first()
 
 
+def requests_within(
+    queryset, *, latitude: float, longitude: float, metres: float, candidates: int | None = None
+) -> list[tuple[float, CitizenRequest]]:
+    """(distance, request) of the requests of `queryset` within `metres` of the point, in the
+    queryset's order: a bounding box on the indexed coordinates, then the exact distance on the
+    candidates (at most `candidates` of them, when given)."""
+    dlat = math.degrees(metres / EARTH_RADIUS_METRES)
+    dlon = dlat / max(math.cos(math.radians(latitude)), 0.01)
+    boxed = queryset.filter(
+        latitude__range=(latitude - dlat, latitude + dlat),
+        longitude__range=(longitude - dlon, longitude + dlon),
+    )
+    if candidates is not None:
+        boxed = boxed[:candidates]
+    found = []
+    for candidate in boxed:
+        distance = distance_metres(latitude, longitude, candidate.latitude, candidate.longitude)
+        if distance <= metres:
+            found.append((distance, candidate))
+    return found
+
+
 def requests_nearby(
     *, request_type: RequestType, latitude: float, longitude: float, metres: float | None = None, now=None
 ) -> list[NearbyRequest]:
@@ -83,26 +105,18 @@ def requests_nearby(
     nearest first."""
     metres = settings.REQUESTS_NEARBY_METRES if metres is None else metres
     now = now or timezone.now()
-    dlat = math.degrees(metres / EARTH_RADIUS_METRES)
-    dlon = dlat / max(math.cos(math.radians(latitude)), 0.01)
     candidates = (
         CitizenRequest.objects.filter(
             request_type=request_type,
             status__in=OPEN_STATUSES,
             submitted_at__gte=now - timedelta(days=NEARBY_DAYS),
-            latitude__range=(latitude - dlat, latitude + dlat),
-            longitude__range=(longitude - dlon, longitude + dlon),
         )
         .select_related("request_type", "address_match")
         .only(
             "pk", "request_type", "status", "submitted_at", "latitude", "longitude", "address_match__street"
         )
     )
-    found = []
-    for candidate in candidates:
-        distance = distance_metres(latitude, longitude, candidate.latitude, candidate.longitude)
-        if distance <= metres:
-            found.append((distance, candidate))
+    found = requests_within(candidates, latitude=latitude, longitude=longitude, metres=metres)
     found.sort(key=lambda pair: (pair[0], -pair[1].submitted_at.timestamp()))
     found = found[:NEARBY_LIMIT]
     counts = followers_count({candidate.pk for _d, candidate in found})

@@ -40,7 +40,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from knowledge.models import Department, Sector
 from portal.business_days import add_business_days
 
-from .forms import HandleForm, IntakeForm
+from .forms import HandleForm, IntakeForm, RequestTypeChoiceField
 from .models import (
     OPEN_STATUSES,
     Attachment,
@@ -179,11 +179,6 @@ FOLLOWERS_COUNT = Coalesce(
     ),
     0,
 )
-
-
-class RequestTypeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.localized.label  # in the staff member's language
 
 
 class RequestTypeFilter(django_filters.ModelChoiceFilter):
